@@ -1,0 +1,40 @@
+# The two commands: `make run` and `make test`. Both work on a fresh Debian machine as root.
+PY      ?= python3
+VENV    := .venv
+BIN     := $(VENV)/bin
+STAMP   := $(VENV)/.installed
+RINGTO_TEST_PG_URL ?= postgresql://postgres@127.0.0.1/test
+export RINGTO_TEST_PG_URL
+
+.PHONY: run test install deps-debian deps-test-debian postgres lint bench clean
+
+$(STAMP): pyproject.toml constraints.txt
+	@command -v $(PY) >/dev/null || (apt-get update -qq && apt-get install -y -qq python3 python3-venv)
+	@$(PY) -m venv --help >/dev/null 2>&1 || (apt-get update -qq && apt-get install -y -qq python3-venv)
+	$(PY) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -c constraints.txt -e '.[test]'
+	@touch $(STAMP)
+
+install: $(STAMP)
+
+run: install
+	$(BIN)/ringto db upgrade
+	$(BIN)/ringto demo
+	$(BIN)/ringto serve
+
+deps-test-debian:
+	@command -v sipp >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq sip-tester)
+
+postgres:
+	@scripts/ensure-postgres.sh "$(RINGTO_TEST_PG_URL)"
+
+test: install deps-test-debian postgres
+	$(BIN)/ruff check .
+	$(BIN)/pytest
+
+bench: install deps-test-debian
+	bench/sip_cps.sh
+
+clean:
+	rm -rf $(VENV) var .pytest_cache

@@ -1,0 +1,1 @@
+"""ringto.commands"""

@@ -1,0 +1,119 @@
+"""Settings: `RINGTO_*` environment variables over an optional `ringto.toml`, over defaults.
+
+Every command reads the same settings, so `ringto calls list` beside a running
+`ringto serve` sees that server's database. A bad value stops the start with a message
+that names the setting (`ConfigError`).
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass, fields
+from pathlib import Path
+
+
+class ConfigError(ValueError):
+    """A setting has a value we cannot use; the message names it."""
+
+
+@dataclass(frozen=True)
+class HostPort:
+    host: str
+    port: int
+
+    def __str__(self) -> str:
+        return f"{self.host}:{self.port}"
+
+
+@dataclass(frozen=True)
+class Settings:
+    sip_listen: HostPort
+    web_listen: HostPort
+    data_dir: Path
+    database_url: str
+    trunk: HostPort
+    default_region: str
+    max_pending: int
+    max_loop_lag_ms: float
+    retry_after_s: int
+    log_level: str
+
+
+DEFAULTS: dict[str, str] = {
+    "sip_listen": "127.0.0.1:5060",
+    "web_listen": "127.0.0.1:8080",
+    "data_dir": "./var",
+    "database_url": "",
+    "trunk": "127.0.0.1:5070",
+    "default_region": "NL",
+    "max_pending": "2000",
+    "max_loop_lag_ms": "200",
+    "retry_after_s": "5",
+    "log_level": "info",
+}
+
+
+def parse_hostport(name: str, value: str) -> HostPort:
+    host, sep, port = value.strip().rpartition(":")
+    if not sep or not host or not port.isdigit() or not 0 < int(port) < 65536:
+        raise ConfigError(f"RINGTO_{name.upper()}={value!r}: expected host:port, e.g. 127.0.0.1:5060")
+    return HostPort(host.strip("[]"), int(port))
+
+
+def _positive(name: str, value: str) -> float:
+    try:
+        number = float(value)
+    except ValueError:
+        number = -1.0
+    if number <= 0:
+        raise ConfigError(f"RINGTO_{name.upper()}={value!r}: expected a positive number")
+    return number
+
+
+def _raw_values(environ: dict[str, str], toml_path: Path | None) -> dict[str, str]:
+    values = dict(DEFAULTS)
+    path = toml_path or Path(environ.get("RINGTO_CONFIG", "ringto.toml"))
+    if path.exists():
+        try:
+            loaded = tomllib.loads(path.read_text())
+        except tomllib.TOMLDecodeError as exc:
+            raise ConfigError(f"{path}: {exc}") from exc
+        for key, value in loaded.items():
+            if key not in DEFAULTS:
+                raise ConfigError(f"{path}: unknown setting {key!r}")
+            values[key] = str(value)
+    for key in DEFAULTS:
+        env = environ.get(f"RINGTO_{key.upper()}")
+        if env is not None:
+            values[key] = env
+    return values
+
+
+def load(environ: dict[str, str] | None = None, toml_path: Path | None = None) -> Settings:
+    raw = _raw_values(dict(os.environ if environ is None else environ), toml_path)
+    data_dir = Path(raw["data_dir"])
+    url = raw["database_url"] or f"sqlite:///{data_dir / 'ringto.db'}"
+    if "://" not in url:
+        raise ConfigError(f"RINGTO_DATABASE_URL={url!r}: expected a URL like sqlite:///var/ringto.db")
+    level = raw["log_level"].lower()
+    if level not in ("debug", "info", "warning", "error"):
+        raise ConfigError(f"RINGTO_LOG_LEVEL={level!r}: expected debug, info, warning or error")
+    region = raw["default_region"].upper()
+    if len(region) != 2 or not region.isalpha():
+        raise ConfigError(f"RINGTO_DEFAULT_REGION={region!r}: expected a country code like NL")
+    return Settings(
+        sip_listen=parse_hostport("sip_listen", raw["sip_listen"]),
+        web_listen=parse_hostport("web_listen", raw["web_listen"]),
+        data_dir=data_dir,
+        database_url=url,
+        trunk=parse_hostport("trunk", raw["trunk"]),
+        default_region=region,
+        max_pending=int(_positive("max_pending", raw["max_pending"])),
+        max_loop_lag_ms=_positive("max_loop_lag_ms", raw["max_loop_lag_ms"]),
+        retry_after_s=int(_positive("retry_after_s", raw["retry_after_s"])),
+        log_level=level,
+    )
+
+
+SETTING_NAMES = tuple(f.name for f in fields(Settings))
