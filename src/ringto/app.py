@@ -1,0 +1,68 @@
+"""Wiring one ringto process: settings → store → numbers → SIP shell → call engine."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import signal
+import socket
+import uuid
+
+from .calls.engine import Engine
+from .calls.overload import Overload
+from .config import Settings
+from .net.sip_transport import SipTransport
+from .numbers.service import NumberDirectory
+from .sip.endpoint import Peer
+from .store.db import make_engine, session_factory, upgrade
+from .store.records import RecordWriter, close_interrupted
+
+log = logging.getLogger("ringto")
+REFRESH_S = 2.0
+
+
+async def _refresh_numbers(directory: NumberDirectory) -> None:
+    """Reload the number table off the loop, so `ringto number add` reaches a running server."""
+    loop = asyncio.get_running_loop()
+    while True:
+        await asyncio.sleep(REFRESH_S)
+        try:
+            await loop.run_in_executor(None, directory.refresh)
+        except Exception:
+            log.exception("number refresh failed; keeping the last table")
+
+
+async def serve(settings: Settings) -> None:
+    loop = asyncio.get_running_loop()
+    db = make_engine(settings.database_url)
+    upgrade(settings.database_url)
+    node_id = f"{socket.gethostname()}-{uuid.uuid4().hex[:8]}"
+    closed = close_interrupted(db)
+    if closed:
+        log.warning("closed %d calls left in progress by an earlier run as interrupted", closed)
+    directory = NumberDirectory(session_factory(db))
+    directory.refresh()
+    writer = RecordWriter(db, node_id)
+    writer.start()
+    transport = SipTransport(loop, settings.sip_listen.host, settings.sip_listen.port)
+    overload = Overload(loop, settings.max_loop_lag_ms, settings.max_pending, settings.retry_after_s)
+    trunk = Peer("UDP", settings.trunk.host, settings.trunk.port)
+    engine = Engine(loop, transport, directory, writer, trunk, settings.default_region, overload)
+    transport.handler = engine
+    await transport.start()
+    overload.start()
+    refresher = loop.create_task(_refresh_numbers(directory))
+    log.info("ringto listening for SIP on %s (UDP, TCP); trunk %s", settings.sip_listen, settings.trunk)
+    stop = asyncio.Event()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(sig, stop.set)
+    try:
+        await stop.wait()
+    finally:
+        log.info("stopping: ending %d live calls", len(engine.calls))
+        engine.shutdown()
+        refresher.cancel()
+        overload.stop()
+        await asyncio.sleep(0.2)  # let the BYEs leave
+        transport.close()
+        writer.close()

@@ -1,0 +1,197 @@
+"""One call through the B2BUA: the caller's leg, the forward step, and its record.
+
+The forward step (F4) rings the number's targets one after another (each for its ring
+time; the next on busy, no answer or failure) or all at once (first answer wins, the
+others are cancelled). The caller hears what the ringing legs send (180/183), and the
+final answer maps the outcome: all busy → 486, otherwise nobody answered → 480.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import TYPE_CHECKING
+
+from ..numbers.service import NumberRoute
+from ..sip.build import make_response, token
+from ..sip.dialog import Dialog, from_invite
+from ..sip.endpoint import Peer
+from ..sip.message import Request, Response
+from ..sip.transaction import ServerTransaction
+from .cdr import CallRecord, utcnow
+from .leg import Leg
+
+if TYPE_CHECKING:
+    from .engine import Engine
+
+_COPY_BODY = ("Content-Type",)
+
+
+class Call:
+    def __init__(self, engine: Engine, invite: Request, tx: ServerTransaction, peer: Peer,
+                 route: NumberRoute, record: CallRecord) -> None:
+        self.engine = engine
+        self.invite = invite
+        self.tx = tx
+        self.peer = peer
+        self.route = route
+        self.record = record
+        self.local_tag = token(6)
+        self.caller_dialog: Dialog = from_invite(invite, self.local_tag, peer)
+        self.pending: list[str] = list(route.targets)
+        self.legs: list[Leg] = []
+        self.answered: Leg | None = None
+        self.ended = False
+        self.ring_timer: asyncio.TimerHandle | None = None
+        self.awaiting_ack: dict[str, ServerTransaction] = {}
+
+    # -- the forward step -------------------------------------------------------------
+    def start(self) -> None:
+        self.respond(100)
+        if not self.pending:
+            self.fail()
+        elif self.route.strategy == "simultaneous":
+            for target in self.pending:
+                self._ring(target)
+            self.pending = []
+            self._arm_ring_timer()
+        else:
+            self._ring_next()
+
+    def _ring(self, target: str) -> None:
+        leg = Leg(self, target)
+        self.legs.append(leg)
+        self.record.attempts.append(leg.attempt)
+        leg.start()
+
+    def _ring_next(self) -> None:
+        if not self.pending:
+            if not any(leg.state in ("calling", "early") for leg in self.legs):
+                self.fail()
+            return
+        self._ring(self.pending.pop(0))
+        self._arm_ring_timer()
+
+    def _arm_ring_timer(self) -> None:
+        if self.ring_timer is not None:
+            self.ring_timer.cancel()
+        self.ring_timer = self.engine.loop.call_later(self.route.ring_time_s, self._ring_timeout)
+
+    def _ring_timeout(self) -> None:
+        self.ring_timer = None
+        if self.answered or self.ended:
+            return
+        for leg in self.legs:
+            leg.cancel("no-answer")
+        self._ring_next()
+
+    # -- events from legs -------------------------------------------------------------
+    def leg_ringing(self, leg: Leg, response: Response) -> None:
+        if self.answered is None and not self.ended:
+            self.respond(response.status, body=response.body, headers=_body_headers(response))
+
+    def leg_answered(self, leg: Leg, response: Response) -> None:
+        if self.answered is not None or self.ended:
+            leg.bye()
+            return
+        self.answered = leg
+        self._stop_ring_timer()
+        for other in self.legs:
+            if other is not leg:
+                other.cancel("cancelled")
+        self.record.answer = utcnow()
+        self.record.ring_to = leg.target
+        self.record.disposition = "answered"
+        self.record.sip_code = response.status
+        assert leg.dialog is not None
+        self.engine.bind_dialog(leg.dialog, self, "callee")
+        self.engine.bind_dialog(self.caller_dialog, self, "caller")
+        self.respond(200, body=response.body, headers=_body_headers(response))
+
+    def leg_failed(self, leg: Leg) -> None:
+        if self.answered is not None or self.ended:
+            return
+        if self.route.strategy == "simultaneous":
+            if all(other.state == "done" for other in self.legs):
+                self.fail()
+        elif leg is self.legs[-1]:
+            self._ring_next()
+
+    def dialog_of(self, side: str) -> Dialog | None:
+        if side == "caller":
+            return self.caller_dialog if self.answered is not None else None
+        return self.answered.dialog if self.answered is not None else None
+
+    # -- ending -----------------------------------------------------------------------
+    def fail(self) -> None:
+        outcomes = [leg.attempt.outcome for leg in self.legs]
+        if outcomes and all(o == "busy" for o in outcomes):
+            status, disposition = 486, "busy"
+        elif any(o in ("no-answer", "cancelled") for o in outcomes) or not outcomes:
+            status, disposition = 480, "no-answer"
+        else:
+            status, disposition = 480, "failed"
+        self.respond(status)
+        self.finish(disposition, status)
+
+    def caller_cancelled(self) -> None:
+        if self.answered is not None or self.ended:
+            return
+        for leg in self.legs:
+            leg.cancel("cancelled")
+        self.respond(487)
+        self.finish("cancelled", 487)
+
+    def hangup(self, by: str) -> None:
+        """A BYE arrived from `by`; end the other side too."""
+        if self.ended:
+            return
+        if by == "caller" and self.answered is not None:
+            self.answered.bye()
+        elif by == "callee":
+            self._bye_caller()
+        self.finish("answered", self.record.sip_code)
+
+    def _bye_caller(self) -> None:
+        bye = self.caller_dialog.request("BYE", self.engine.via_host)
+        self.engine.transport.send_request(bye, self.caller_dialog.peer())
+
+    def abort(self) -> None:
+        """The server is stopping: hang up both sides, record the call as interrupted."""
+        if self.answered is None:
+            for leg in self.legs:
+                leg.cancel("cancelled")
+            self.respond(503)
+        else:
+            self.answered.bye()
+            self._bye_caller()
+        self.finish("interrupted", self.record.sip_code)
+
+    def finish(self, disposition: str, status: int | None) -> None:
+        if self.ended:
+            return
+        self.ended = True
+        self._stop_ring_timer()
+        self.record.end = utcnow()
+        self.record.disposition = disposition
+        self.record.sip_code = status
+        self.engine.call_ended(self)
+
+    def _stop_ring_timer(self) -> None:
+        if self.ring_timer is not None:
+            self.ring_timer.cancel()
+            self.ring_timer = None
+
+    def respond(self, status: int, *, body: bytes = b"",
+                headers: tuple[tuple[str, str], ...] = ()) -> None:
+        extra = headers
+        if 100 < status < 300:
+            extra = (("Contact", self.engine.contact), *headers)
+        response = make_response(self.invite, status, to_tag=self.local_tag,
+                                 headers=extra, body=body)
+        self.engine.transport.respond(self.tx, response)
+
+
+def _body_headers(response: Response) -> tuple[tuple[str, str], ...]:
+    if not response.body:
+        return ()
+    return tuple((k, v) for k, v in response.headers if k in _COPY_BODY)

@@ -1,0 +1,252 @@
+"""SIP transactions as RFC 3261 §17 state tables, sans-IO.
+
+`now` goes in, and what comes out is a list of actions: bytes to send, messages for the
+transaction user (TU), and the next deadline. Timers A-K are inputs (`on_timer(now)`),
+never sleeps. Over reliable transports the retransmit timers (A, E, G) never fire and
+the wait timers (D, I, J, K) are zero. INVITE transactions follow RFC 6026: a 2xx
+moves the server side to Accepted, where the TU's 2xx is retransmitted until the ACK
+comes (that ACK has its own branch; the layer routes it by Call-ID and CSeq).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import Any
+
+from .message import Request, Response
+
+T1 = 0.5
+T2 = 4.0
+T4 = 5.0
+
+
+class State(Enum):
+    TRYING = "trying"
+    CALLING = "calling"
+    PROCEEDING = "proceeding"
+    ACCEPTED = "accepted"
+    COMPLETED = "completed"
+    CONFIRMED = "confirmed"
+    TERMINATED = "terminated"
+
+
+@dataclass(slots=True)
+class Send:
+    """Put these bytes on the wire towards the transaction's peer."""
+
+    data: bytes
+
+
+@dataclass(slots=True)
+class Deliver:
+    """Hand this response (client side) to the TU."""
+
+    response: Response
+
+
+@dataclass(slots=True)
+class TimedOut:
+    """Timer B/F/H fired: the peer never answered (client) or never ACKed (server)."""
+
+
+Action = Send | Deliver | TimedOut
+
+
+@dataclass(slots=True)
+class _Timer:
+    due: float | None = None
+    interval: float = T1
+
+    def arm(self, now: float, after: float) -> None:
+        self.due = now + after
+        self.interval = after
+
+    def stop(self) -> None:
+        self.due = None
+
+    def fired(self, now: float) -> bool:
+        return self.due is not None and now >= self.due
+
+
+@dataclass(slots=True)
+class _Base:
+    request: Request
+    reliable: bool
+    now: float
+    state: State = State.TRYING
+    retransmit: _Timer = field(default_factory=_Timer)
+    timeout: _Timer = field(default_factory=_Timer)
+    owner: Any = None  # the TU's object for this transaction (a call leg, a relay...)
+
+    def deadline(self) -> float | None:
+        dues = [t.due for t in (self.retransmit, self.timeout) if t.due is not None]
+        return min(dues) if dues else None
+
+    @property
+    def terminated(self) -> bool:
+        return self.state is State.TERMINATED
+
+    def _terminate(self) -> None:
+        self.state = State.TERMINATED
+        self.retransmit.stop()
+        self.timeout.stop()
+
+    def _wait(self, now: float, seconds: float) -> None:
+        """Enter a wait state (D, I, J, K): zero over reliable transports."""
+        self.retransmit.stop()
+        if self.reliable:
+            self._terminate()
+        else:
+            self.timeout.arm(now, seconds)
+
+
+@dataclass(slots=True)
+class ClientTransaction(_Base):
+    """INVITE (§17.1.1) or non-INVITE (§17.1.2) client transaction."""
+
+    data: bytes = b""
+    ack: bytes | None = None
+
+    @property
+    def is_invite(self) -> bool:
+        return self.request.method == "INVITE"
+
+    def start(self) -> list[Action]:
+        self.data = self.request.serialise()
+        self.state = State.CALLING if self.is_invite else State.TRYING
+        if not self.reliable:
+            self.retransmit.arm(self.now, T1)
+        self.timeout.arm(self.now, 64 * T1)
+        return [Send(self.data)]
+
+    def on_response(self, response: Response, now: float) -> list[Action]:
+        if self.is_invite:
+            return self._invite_response(response, now)
+        return self._plain_response(response, now)
+
+    def _invite_response(self, response: Response, now: float) -> list[Action]:
+        status = response.status
+        if self.state in (State.CALLING, State.PROCEEDING):
+            if status < 200:
+                self.state = State.PROCEEDING
+                self.retransmit.stop()
+                return [Deliver(response)]
+            if status < 300:
+                self.state = State.ACCEPTED
+                self.retransmit.stop()
+                self.timeout.arm(now, 64 * T1)  # Timer M
+                return [Deliver(response)]
+            self.ack = build_ack(self.request, response).serialise()
+            self.state = State.COMPLETED
+            self._wait(now, 32.0)  # Timer D
+            return [Send(self.ack), Deliver(response)]
+        if self.state is State.ACCEPTED and 200 <= status < 300:
+            return [Deliver(response)]  # TU re-ACKs retransmitted 2xx
+        if self.state is State.COMPLETED and status >= 300 and self.ack:
+            return [Send(self.ack)]
+        return []
+
+    def _plain_response(self, response: Response, now: float) -> list[Action]:
+        if self.state not in (State.TRYING, State.PROCEEDING):
+            return []
+        if response.status < 200:
+            self.state = State.PROCEEDING
+            return [Deliver(response)]
+        self.state = State.COMPLETED
+        self._wait(now, T4)  # Timer K
+        return [Deliver(response)]
+
+    def on_timer(self, now: float) -> list[Action]:
+        if self.timeout.fired(now):
+            timed_out = self.state in (State.CALLING, State.TRYING, State.PROCEEDING)
+            self._terminate()
+            return [TimedOut()] if timed_out else []
+        if self.retransmit.fired(now):
+            return self._retransmit(now)
+        return []
+
+    def _retransmit(self, now: float) -> list[Action]:
+        if self.is_invite:  # Timer A doubles without a cap
+            self.retransmit.arm(now, self.retransmit.interval * 2)
+        else:  # Timer E doubles up to T2; in Proceeding it stays at T2
+            nxt = T2 if self.state is State.PROCEEDING else min(self.retransmit.interval * 2, T2)
+            self.retransmit.arm(now, nxt)
+        return [Send(self.data)]
+
+
+@dataclass(slots=True)
+class ServerTransaction(_Base):
+    """INVITE (§17.2.1, with RFC 6026 Accepted) or non-INVITE (§17.2.2) server side."""
+
+    last: bytes | None = None
+    final_status: int = 0
+
+    @property
+    def is_invite(self) -> bool:
+        return self.request.method == "INVITE"
+
+    def __post_init__(self) -> None:
+        self.state = State.PROCEEDING if self.is_invite else State.TRYING
+
+    def respond(self, response: Response, now: float) -> list[Action]:
+        """The TU answers; returns what to send."""
+        if self.state in (State.COMPLETED, State.CONFIRMED, State.TERMINATED):
+            return []
+        if self.state is State.ACCEPTED:
+            return [Send(response.serialise())] if 200 <= response.status < 300 else []
+        self.last = response.serialise()
+        status = response.status
+        if status < 200:
+            self.state = State.PROCEEDING
+            return [Send(self.last)]
+        self.final_status = status
+        if not self.is_invite:
+            self.state = State.COMPLETED
+            self._wait(now, 64 * T1)  # Timer J
+        elif status < 300:
+            self.state = State.ACCEPTED
+            self._retransmit_until(now)  # 2xx until ACK (§13.3.1.4), Timer L
+        else:
+            self.state = State.COMPLETED
+            self._retransmit_until(now)  # Timers G and H
+        return [Send(self.last)]
+
+    def _retransmit_until(self, now: float) -> None:
+        if not self.reliable:
+            self.retransmit.arm(now, T1)
+        self.timeout.arm(now, 64 * T1)
+
+    def on_retransmission(self) -> list[Action]:
+        """The same request came again: answer with the last response."""
+        if self.last is not None and self.state is not State.ACCEPTED:
+            return [Send(self.last)]
+        return []
+
+    def on_ack(self, now: float) -> list[Action]:
+        if self.state is State.COMPLETED and self.is_invite:
+            self.state = State.CONFIRMED
+            self._wait(now, T4)  # Timer I
+        elif self.state is State.ACCEPTED:
+            self._terminate()
+        return []
+
+    def on_timer(self, now: float) -> list[Action]:
+        if self.timeout.fired(now):
+            no_ack = self.state in (State.COMPLETED, State.ACCEPTED) and self.is_invite
+            self._terminate()
+            return [TimedOut()] if no_ack else []
+        if self.retransmit.fired(now) and self.last is not None:
+            self.retransmit.arm(now, min(self.retransmit.interval * 2, T2))
+            return [Send(self.last)]
+        return []
+
+
+def build_ack(invite: Request, response: Response) -> Request:
+    """The ACK for a non-2xx final response: same branch, To from the response (§17.1.1.3)."""
+    headers = [("Via", invite.get_all("Via")[0])]
+    headers += [(k, v) for k, v in invite.headers if k in ("From", "Call-ID", "Route")]
+    headers.append(("To", response.get("To") or invite.get("To") or ""))
+    headers.append(("CSeq", f"{invite.cseq.number} ACK"))
+    headers.append(("Max-Forwards", "70"))
+    return Request(headers=headers, method="ACK", uri=invite.uri)
