@@ -51,6 +51,21 @@ class CallRecord:
         return round((self.end - self.answer).total_seconds(), 3)
 
 
+def snapshot(rec: CallRecord) -> CallRecord:
+    """A copy the engine can no longer mutate, for the record writer's queue.
+
+    Spelled out field by field because it runs on the event loop twice per call and is
+    five times faster than `dataclasses.replace`; a test checks it copies every field.
+    """
+    return CallRecord(
+        rec.call_id, rec.sip_call_id, rec.service_number, rec.caller, rec.caller_ip,
+        rec.caller_port, rec.start, rec.answer, rec.end, rec.disposition, rec.sip_code,
+        rec.ring_to,
+        [Attempt(a.target, a.start, a.end, a.sip_code, a.outcome) for a in rec.attempts],
+        rec.access_network_info, rec.user_agent,
+    )
+
+
 def utcnow() -> datetime:
     """Now, aware UTC, truncated to milliseconds so stored and exported times agree."""
     now = datetime.now(UTC)

@@ -14,14 +14,13 @@ import queue
 import threading
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import replace
 
 import structlog
 from sqlalchemy import Engine, bindparam, select, update
 from sqlalchemy.exc import InterfaceError, OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session
 
-from ringto.calls.cdr import CallRecord, utcnow
+from ringto.calls.cdr import CallRecord, snapshot, utcnow
 from ringto.calls.models import CallRecordRow
 
 from .record_rows import CALLS, NODES, record_of, row_of, upsert
@@ -53,11 +52,6 @@ class _Batch:
     @property
     def closed(self) -> bool:
         return bool(self.waiters) or self.stop or len(self.records) >= MAX_BATCH
-
-
-def snapshot(rec: CallRecord) -> CallRecord:
-    """A copy the engine can no longer mutate (attempts are copied one by one)."""
-    return replace(rec, attempts=[replace(attempt) for attempt in rec.attempts])
 
 
 class RecordWriter:
