@@ -8,9 +8,7 @@ name the offending number.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
-from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -18,6 +16,7 @@ from sqlalchemy.orm import Session
 from .directory import NumberDirectory, NumberRoute
 from .e164 import normalise, number_type, region_of
 from .errors import DuplicateNumber, InvalidNumber, InvalidRouting, UnknownNumber
+from .info import NumberInfo, info_of
 from .models import Customer, RingTarget, ServiceNumber
 
 __all__ = [
@@ -30,39 +29,6 @@ SessionFactory = Callable[[], Session]
 STRATEGIES = ("sequential", "simultaneous")
 MAX_RING_TIME_S = 300.0
 DEFAULT_CUSTOMER = "default"
-
-
-@dataclass(frozen=True, slots=True)
-class NumberInfo:
-    """A service number as an operator sees it."""
-
-    e164: str
-    customer: str
-    region: str
-    number_type: str
-    strategy: str
-    ring_time_s: float
-    targets: tuple[str, ...]
-    suspended: bool
-    created: datetime
-    updated: datetime
-
-    def as_dict(self) -> dict[str, Any]:
-        """JSON-ready: targets as a list, times as ISO 8601 UTC with milliseconds."""
-        data = asdict(self)
-        data["targets"] = list(self.targets)
-        for key in ("created", "updated"):
-            data[key] = data[key].isoformat(timespec="milliseconds").replace("+00:00", "Z")
-        return data
-
-
-def _info(row: ServiceNumber) -> NumberInfo:
-    return NumberInfo(
-        e164=row.e164, customer=row.customer.name, region=row.region,
-        number_type=row.number_type, strategy=row.strategy, ring_time_s=row.ring_time_s,
-        targets=tuple(t.e164 for t in row.targets), suspended=row.suspended,
-        created=row.created, updated=row.updated,
-    )
 
 
 def _now() -> datetime:
@@ -133,7 +99,7 @@ def add_number(
         )
         session.add(row)
         session.flush()
-        return _info(row)
+        return info_of(row)
 
 
 def update_number(
@@ -158,20 +124,20 @@ def update_number(
             row.customer = ensure_customer(session, customer)
         row.updated = _now()
         session.flush()
-        return _info(row)
+        return info_of(row)
 
 
 def list_numbers(session_factory: SessionFactory) -> list[NumberInfo]:
     """Every service number, ordered by E.164."""
     with session_factory() as session:
         rows = session.scalars(select(ServiceNumber).order_by(ServiceNumber.e164)).all()
-        return [_info(row) for row in rows]
+        return [info_of(row) for row in rows]
 
 
 def get_number(session_factory: SessionFactory, number: str, region: str = "NL") -> NumberInfo:
     """One service number, in national or international form."""
     with session_factory() as session:
-        return _info(_load(session, to_e164(number, region)))
+        return info_of(_load(session, to_e164(number, region)))
 
 
 def remove_number(session_factory: SessionFactory, number: str, region: str = "NL") -> str:
@@ -190,7 +156,7 @@ def set_suspended(
         row = _load(session, to_e164(number, region))
         row.suspended = suspended
         row.updated = _now()
-        return _info(row)
+        return info_of(row)
 
 
 def suspend(session_factory: SessionFactory, number: str, region: str = "NL") -> NumberInfo:
