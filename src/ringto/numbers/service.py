@@ -11,6 +11,7 @@ from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from .directory import NumberDirectory, NumberRoute
@@ -98,7 +99,10 @@ def add_number(
             targets=[RingTarget(position=i, e164=t) for i, t in enumerate(targets)],
         )
         session.add(row)
-        session.flush()
+        try:
+            session.flush()
+        except IntegrityError as exc:  # added concurrently since the check above
+            raise DuplicateNumber(f"{e164} is already configured") from exc
         return info_of(row)
 
 
