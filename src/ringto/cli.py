@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import click
 
+from .commands.calls import calls
+from .commands.db import db
+from .commands.demo import demo
+from .commands.number import number
 from .commands.serve import serve
 
 
@@ -13,4 +17,5 @@ def main() -> None:
     """ringto - run a service-number telephone company."""
 
 
-main.add_command(serve)
+for command in (db, demo, number, calls, serve):
+    main.add_command(command)

@@ -57,7 +57,9 @@ DEFAULTS: dict[str, str] = {
 def parse_hostport(name: str, value: str) -> HostPort:
     host, sep, port = value.strip().rpartition(":")
     if not sep or not host or not port.isdigit() or not 0 < int(port) < 65536:
-        raise ConfigError(f"RINGTO_{name.upper()}={value!r}: expected host:port, e.g. 127.0.0.1:5060")
+        raise ConfigError(
+            f"RINGTO_{name.upper()}={value!r}: expected host:port, e.g. 127.0.0.1:5060"
+        )
     return HostPort(host.strip("[]"), int(port))
 
 

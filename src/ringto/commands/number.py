@@ -1,0 +1,145 @@
+"""`ringto number ...`: configure service numbers and where their calls ring (F1, F4)."""
+
+from __future__ import annotations
+
+import json
+
+import click
+
+from ringto.numbers import service
+from ringto.numbers.service import NumberInfo
+
+from .common import echo_table, number_errors, open_store
+
+
+def _split(_ctx: click.Context, _param: click.Parameter, values: tuple[str, ...]) -> list[str]:
+    """--forward A,B --forward C -> [A, B, C]."""
+    return [part.strip() for value in values for part in value.split(",") if part.strip()]
+
+
+def _join(_ctx: click.Context, _param: click.Parameter, values: tuple[str, ...]) -> str:
+    """`number add 0800 020 0000` works without quotes: the words are one number."""
+    return " ".join(values)
+
+
+number_argument = click.argument(
+    "number_", metavar="NUMBER", nargs=-1, required=True, callback=_join)
+forward_option = click.option(
+    "--forward", multiple=True, callback=_split, metavar="NUMBER[,NUMBER...]",
+    help="Ring-to number(s), in ringing order; repeat or separate with commas.",
+)
+strategy_option = click.option("--strategy", type=click.Choice(service.STRATEGIES))
+ring_time_option = click.option("--ring-time", type=float, help="Seconds to ring each target.")
+customer_option = click.option("--customer", help="Owner's name (created if new).")
+json_option = click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+
+
+@click.group()
+def number() -> None:
+    """Manage service numbers."""
+
+
+@number.command()
+@number_argument
+@forward_option
+@strategy_option
+@ring_time_option
+@customer_option
+def add(number_: str, forward: list[str], strategy: str | None, ring_time: float | None,
+        customer: str | None) -> None:
+    """Add NUMBER (national or international form), forwarding to --forward."""
+    store = open_store()
+    with number_errors():
+        info = service.add_number(
+            store.sessions, number_, forward, strategy=strategy or "sequential",
+            ring_time_s=ring_time or 20.0, customer=customer or service.DEFAULT_CUSTOMER,
+            region=store.settings.default_region,
+        )
+    click.echo(f"added {_describe(info)}")
+
+
+@number.command()
+@number_argument
+@forward_option
+@strategy_option
+@ring_time_option
+@customer_option
+def update(number_: str, forward: list[str], strategy: str | None, ring_time: float | None,
+           customer: str | None) -> None:
+    """Change NUMBER; options not given keep their value."""
+    store = open_store()
+    with number_errors():
+        info = service.update_number(
+            store.sessions, number_, forward=forward or None, strategy=strategy,
+            ring_time_s=ring_time, customer=customer, region=store.settings.default_region,
+        )
+    click.echo(f"updated {_describe(info)}")
+
+
+@number.command(name="list")
+@json_option
+def list_(as_json: bool) -> None:
+    """List all service numbers."""
+    infos = service.list_numbers(open_store().sessions)
+    if as_json:
+        click.echo(json.dumps([info.as_dict() for info in infos], indent=2))
+        return
+    echo_table(
+        ("NUMBER", "TYPE", "STRATEGY", "RING", "TARGETS", "STATE", "CUSTOMER"),
+        [(i.e164, i.number_type, i.strategy, f"{i.ring_time_s:g}s", ",".join(i.targets),
+          "suspended" if i.suspended else "active", i.customer) for i in infos],
+    )
+
+
+@number.command()
+@number_argument
+@json_option
+def show(number_: str, as_json: bool) -> None:
+    """Show one service number."""
+    store = open_store()
+    with number_errors():
+        info = service.get_number(store.sessions, number_, store.settings.default_region)
+    data = info.as_dict()
+    if as_json:
+        click.echo(json.dumps(data, indent=2))
+        return
+    data["targets"] = ", ".join(info.targets)
+    for key, value in data.items():
+        click.echo(f"{key:<12} {value}")
+
+
+@number.command()
+@number_argument
+def remove(number_: str) -> None:
+    """Delete NUMBER and its routing."""
+    store = open_store()
+    with number_errors():
+        e164 = service.remove_number(store.sessions, number_, store.settings.default_region)
+    click.echo(f"removed {e164}")
+
+
+@number.command()
+@number_argument
+def suspend(number_: str) -> None:
+    """Refuse calls to NUMBER, keeping its configuration."""
+    _set_suspended(number_, True)
+
+
+@number.command()
+@number_argument
+def unsuspend(number_: str) -> None:
+    """Route calls to a suspended NUMBER again."""
+    _set_suspended(number_, False)
+
+
+def _set_suspended(number_: str, suspended: bool) -> None:
+    store = open_store()
+    with number_errors():
+        info = service.set_suspended(
+            store.sessions, number_, suspended, store.settings.default_region)
+    click.echo(f"{'suspended' if suspended else 'unsuspended'} {info.e164}")
+
+
+def _describe(info: NumberInfo) -> str:
+    return (f"{info.e164} ({info.number_type}): {info.strategy}, {info.ring_time_s:g}s, "
+            f"to {', '.join(info.targets)}")

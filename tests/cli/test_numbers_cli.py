@@ -1,0 +1,65 @@
+"""`ringto db`, `ringto demo` and `ringto number ...` as an operator uses them."""
+
+from __future__ import annotations
+
+import json
+
+from .conftest import Invoke
+
+
+def test_commands_refuse_an_unmigrated_database(ringto: Invoke) -> None:
+    result = ringto("number", "list")
+    assert result.exit_code == 1
+    assert "not migrated" in result.output and "ringto db upgrade" in result.output
+    assert ringto("db", "upgrade").exit_code == 0
+    assert ringto("number", "list").exit_code == 0
+
+
+def test_demo_is_idempotent(ringto: Invoke) -> None:
+    first = ringto("demo")
+    assert first.exit_code == 0 and "2 number(s) added" in first.output
+    second = ringto("demo")
+    assert second.exit_code == 0 and "nothing added" in second.output
+    numbers = json.loads(ringto("number", "list", "--json").output)
+    assert [(n["e164"], n["strategy"], n["targets"]) for n in numbers] == [
+        ("+31102000000", "simultaneous", ["+31201234567", "+31612345678"]),
+        ("+318000200000", "sequential", ["+31201234567", "+31612345678"]),
+    ]
+
+
+def test_add_list_show_update_suspend_remove(ringto: Invoke) -> None:
+    ringto("db", "upgrade")
+    added = ringto("number", "add", "0800 020 0000", "--forward", "020 123 4567,0612345678",
+                   "--ring-time", "15", "--customer", "Acme")
+    assert added.exit_code == 0 and "+318000200000" in added.output
+    listing = ringto("number", "list").output
+    assert "+318000200000" in listing and "toll_free" in listing and "Acme" in listing
+    shown = json.loads(ringto("number", "show", "+31 800 020 0000", "--json").output)
+    assert shown["targets"] == ["+31201234567", "+31612345678"] and shown["ring_time_s"] == 15
+    ringto("number", "update", "08000200000", "--strategy", "simultaneous")
+    assert ringto("number", "suspend", "08000200000").exit_code == 0
+    shown = json.loads(ringto("number", "show", "08000200000", "--json").output)
+    assert shown["suspended"] and shown["strategy"] == "simultaneous"
+    assert ringto("number", "remove", "0800", "020", "0000").exit_code == 0
+    assert json.loads(ringto("number", "list", "--json").output) == []
+
+
+def test_bad_input_gives_a_clear_message(ringto: Invoke) -> None:
+    ringto("db", "upgrade")
+    bad = ringto("number", "add", "0800 12", "--forward", "0201234567")
+    assert bad.exit_code == 1 and "'0800 12' is not a valid phone number" in bad.output
+    bad_target = ringto("number", "add", "08000200000", "--forward", "12345")
+    assert bad_target.exit_code == 1 and "'12345'" in bad_target.output
+    ringto("number", "add", "08000200000", "--forward", "0201234567")
+    duplicate = ringto("number", "add", "+318000200000", "--forward", "0201234567")
+    assert duplicate.exit_code == 1 and "+318000200000 is already configured" in duplicate.output
+    unknown = ringto("number", "show", "0102000000")
+    assert unknown.exit_code == 1 and "+31102000000 is not a configured" in unknown.output
+    assert "Traceback" not in bad.output + duplicate.output + unknown.output
+
+
+def test_bad_setting_is_named(ringto: Invoke) -> None:
+    for args in (("number", "list"), ("calls", "list"), ("db", "upgrade"), ("demo",)):
+        result = ringto(*args, RINGTO_SIP_LISTEN="nonsense")
+        assert result.exit_code == 1
+        assert "RINGTO_SIP_LISTEN='nonsense'" in result.output
