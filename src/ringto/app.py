@@ -14,7 +14,8 @@ from .config import Settings
 from .net.sip_transport import SipTransport
 from .numbers.service import NumberDirectory
 from .sip.endpoint import Peer
-from .store.db import make_engine, session_factory, upgrade
+from .store.db import make_engine, make_session_factory
+from .store.migrate import upgrade
 from .store.records import RecordWriter, close_interrupted
 
 log = logging.getLogger("ringto")
@@ -40,7 +41,7 @@ async def serve(settings: Settings) -> None:
     closed = close_interrupted(db)
     if closed:
         log.warning("closed %d calls left in progress by an earlier run as interrupted", closed)
-    directory = NumberDirectory(session_factory(db))
+    directory = NumberDirectory(make_session_factory(db))
     directory.refresh()
     writer = RecordWriter(db, node_id)
     writer.start()
