@@ -72,6 +72,8 @@ def _split_semis(text: str) -> list[str]:
         return []
     if not text.startswith(";"):
         raise SipParseError(f"junk before parameters {text[:40]!r}")
+    if '"' not in text:  # the common case, without the character loop
+        return text[1:].split(";")
     parts: list[str] = []
     quoted = False
     current: list[str] = []

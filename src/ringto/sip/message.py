@@ -189,11 +189,20 @@ def split_head(data: bytes) -> tuple[bytes, bytes, bool]:
     return data, b"", False
 
 
+def head_lines(head: bytes) -> list[str]:
+    """The start line and unfolded header lines of a head, decoded losslessly.
+
+    Shared by the parser and by error answers, which read what they can from a head
+    the parser refused.
+    """
+    text = head.decode("utf-8", "surrogateescape").lstrip("\r\n")
+    return _unfold(text.replace("\r\n", "\n").split("\n"))
+
+
 def parse_head(head: bytes) -> Message:
     """Parse start line and headers (no body); raise SipParseError on bad syntax."""
-    text = head.decode("utf-8", "surrogateescape").lstrip("\r\n")
-    lines = _unfold(text.replace("\r\n", "\n").split("\n"))
-    if not lines or not lines[0]:
+    lines = head_lines(head)
+    if not lines[0]:
         raise SipParseError("empty message")
     message = _start_line(lines[0])
     message.headers = [_header(line) for line in lines[1:] if line]
