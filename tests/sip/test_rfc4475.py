@@ -93,7 +93,7 @@ def _lwsdisp(m: Message) -> None:
 
 def _longreq(m: Message) -> None:
     assert len(m.to.display or "") == 105 and len(m.to.uri.params) == 3
-    assert m.to.uri.param("unknownparam1") or "".startswith("verylong")
+    assert (m.to.uri.param("unknownparam1") or "").startswith("verylong")
     assert len(m.from_.tag or "") == 155 and len(m.call_id) == 141
     assert len(m.vias) == 34 and len(m.vias[-1].branch or "") > 100
     assert len(m.body) == 150
