@@ -17,7 +17,7 @@ from collections import Counter
 
 from .build import REASONS, make_response, token
 from .errors import SipError
-from .headers import MAGIC_COOKIE, CSeq, Via
+from .headers import MAGIC_COOKIE, CSeq, Via, parse_uint
 from .message import (
     SINGLE,
     Message,
@@ -110,8 +110,8 @@ def _check_delta(msg: Message, name: str) -> None:
     value = msg.get(name)
     if value is None:
         return
-    number = value.partition(";")[0].partition("(")[0].strip()
-    if not number.isdigit() or int(number) > MAX_DELTA:
+    number = value.partition(";")[0].partition("(")[0]
+    if parse_uint(number, MAX_DELTA) is None:
         raise SipError(400, f"{name} out of range")
 
 
