@@ -1,1 +1,4 @@
-"""Pure SIP (RFC 3261): messages, URIs, headers, SDP, transactions, dialogs. No sockets, no asyncio."""
+"""Pure SIP (RFC 3261): messages, URIs, headers, SDP, transactions, dialogs.
+
+No sockets, no asyncio.
+"""

@@ -18,6 +18,7 @@ REASONS = {
     487: "Request Terminated", 488: "Not Acceptable Here", 491: "Request Pending",
     500: "Server Internal Error", 501: "Not Implemented", 502: "Bad Gateway",
     503: "Service Unavailable", 504: "Server Time-out", 505: "Version Not Supported",
+    513: "Message Too Large",
     600: "Busy Everywhere", 603: "Decline", 604: "Does Not Exist Anywhere",
 }
 _COPIED = ("Via", "From", "To", "Call-ID", "CSeq")

@@ -13,7 +13,16 @@ import re
 from dataclasses import dataclass, field
 
 from .errors import SipParseError
-from .headers import CSeq, NameAddr, Via, parse_cseq, parse_name_addr, parse_via, split_commas
+from .headers import (
+    CSeq,
+    NameAddr,
+    Via,
+    parse_cseq,
+    parse_name_addr,
+    parse_uint,
+    parse_via,
+    split_commas,
+)
 from .uri import Uri, parse_uri
 
 COMPACT = {
@@ -35,6 +44,7 @@ CANONICAL = {name.lower(): name for name in _KNOWN} | COMPACT
 SINGLE = ("Call-ID", "From", "To", "CSeq", "Max-Forwards", "Content-Length", "Content-Type")
 LIST_HEADERS = frozenset({"Via", "Contact", "Route", "Record-Route", "Allow", "Supported",
                           "Require", "Proxy-Require", "Unsupported", "Accept"})
+MAX_CONTENT_LENGTH = 2**31 - 1
 _TOKEN = re.compile(r"[A-Za-z0-9\-.!%*_+`'~]+\Z")
 _REQUEST_LINE = re.compile(r"([A-Za-z0-9\-.!%*_+`'~]+) (\S+) (SIP/\d+\.\d+)\Z")
 _STATUS_LINE = re.compile(r"SIP/2\.0 (\d{3}) (.*)\Z", re.S)
@@ -132,9 +142,10 @@ class Message:
         value = self.get("Max-Forwards")
         if value is None:
             return None
-        if not value.strip().isdigit() or int(value) > 255:
-            raise SipParseError("Max-Forwards out of range")
-        return int(value)
+        hops = parse_uint(value, 255)
+        if hops is None:
+            raise SipParseError("Max-Forwards malformed or out of range")
+        return hops
 
     def _required(self, name: str) -> str:
         value = self.get(name)
@@ -189,11 +200,20 @@ def split_head(data: bytes) -> tuple[bytes, bytes, bool]:
     return data, b"", False
 
 
+def head_lines(head: bytes) -> list[str]:
+    """The start line and unfolded header lines of a head, decoded losslessly.
+
+    Shared by the parser and by error answers, which read what they can from a head
+    the parser refused.
+    """
+    text = head.decode("utf-8", "surrogateescape").lstrip("\r\n")
+    return _unfold(text.replace("\r\n", "\n").split("\n"))
+
+
 def parse_head(head: bytes) -> Message:
     """Parse start line and headers (no body); raise SipParseError on bad syntax."""
-    text = head.decode("utf-8", "surrogateescape").lstrip("\r\n")
-    lines = _unfold(text.replace("\r\n", "\n").split("\n"))
-    if not lines or not lines[0]:
+    lines = head_lines(head)
+    if not lines[0]:
         raise SipParseError("empty message")
     message = _start_line(lines[0])
     message.headers = [_header(line) for line in lines[1:] if line]
@@ -238,10 +258,10 @@ def content_length(message: Message) -> int | None:
         return None
     if len(set(v.strip() for v in values)) > 1:
         raise SipParseError("conflicting Content-Length values")
-    value = values[0].strip()
-    if not value.isdigit():
-        raise SipParseError(f"bad Content-Length {value[:20]!r}")
-    return int(value)
+    length = parse_uint(values[0], MAX_CONTENT_LENGTH)
+    if length is None:
+        raise SipParseError(f"bad Content-Length {values[0][:20]!r}")
+    return length
 
 
 def parse_datagram(data: bytes) -> Message:

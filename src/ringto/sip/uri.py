@@ -102,15 +102,17 @@ def parse_uri(text: str) -> Uri:
 
 
 def _parse_sip(scheme: str, rest: str) -> SipUri:
-    rest, qmark, headers = rest.partition("?")
     user = password = None
-    at = rest.rfind("@")  # a ';' before '@' is part of the user (RFC 4475 semiuri)
+    # '@' never appears unescaped in params or headers, but ';' and '?' may appear in the
+    # user part (RFC 4475 semiuri, intmeth): split userinfo off before looking for '?'.
+    at = rest.rfind("@")
     if at >= 0:
         userinfo, rest = rest[:at], rest[at + 1 :]
         user, pcolon, pw = userinfo.partition(":")
         password = pw if pcolon else None
         if not user:
             raise SipParseError("empty user part in URI")
+    rest, qmark, headers = rest.partition("?")
     hostport, *raw_params = rest.split(";")
     match = _HOST.match(hostport)
     if not match:
