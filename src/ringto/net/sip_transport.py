@@ -16,7 +16,7 @@ from typing import Protocol
 from ..sip import sanity
 from ..sip.endpoint import Endpoint, Output, Peer, Transmit
 from ..sip.errors import SipError
-from ..sip.framing import StreamFramer
+from ..sip.framing import FramingError, StreamFramer
 from ..sip.headers import parse_via, split_commas
 from ..sip.message import Message, Request, Response
 from ..sip.transaction import ClientTransaction, ServerTransaction
@@ -193,12 +193,21 @@ class _Stream(asyncio.Protocol):
 
     def data_received(self, data: bytes) -> None:
         assert self.transport is not None and self.peer is not None
+        pings = self.framer.pings
         try:
             messages = self.framer.feed(data)
-        except SipError as err:
-            self.owner._refuse(data, err, self.peer)
-            self.transport.close()
+        except FramingError as err:
+            self._deliver(err.messages)
+            self.owner._refuse(err.data, err, self.peer)
+            if err.fatal:
+                self.transport.close()
             return
+        if self.framer.pings > pings:
+            self.transport.write(b"\r\n" * (self.framer.pings - pings))  # RFC 5626 pong
+        self._deliver(messages)
+
+    def _deliver(self, messages: list[Message]) -> None:
+        assert self.peer is not None
         for message in messages:
             self.owner.received_message(message, self.peer)
 
