@@ -65,7 +65,7 @@ class Call:
 
     def _ring_next(self) -> None:
         if not self.pending:
-            if not any(leg.state in ("calling", "early") for leg in self.legs):
+            if not any(leg.live for leg in self.legs):
                 self.fail()
             return
         self._ring(self.pending.pop(0))
@@ -81,7 +81,7 @@ class Call:
         if self.answered or self.ended:
             return
         for leg in self.legs:
-            leg.cancel("no-answer")
+            leg.cancel("no-answer")  # a leg that never sent a 1xx is given up all the same
         self._ring_next()
 
     # -- events from legs -------------------------------------------------------------
@@ -111,7 +111,7 @@ class Call:
         if self.answered is not None or self.ended:
             return
         if self.route.strategy == "simultaneous":
-            if all(other.state == "done" for other in self.legs):
+            if not any(other.live for other in self.legs):
                 self.fail()
         elif leg is self.legs[-1]:
             self._ring_next()

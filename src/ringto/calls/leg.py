@@ -71,6 +71,11 @@ class Leg:
             msg.headers.append(("Content-Type", content_type))
         return msg
 
+    @property
+    def live(self) -> bool:
+        """Still ringing and still wanted (not answered, failed or given up)."""
+        return self.state in ("calling", "early") and not self.cancel_wanted
+
     def start(self) -> None:
         self.tx = self.call.engine.transport.send_request(self.invite, self.peer)
         self.tx.owner = self

@@ -10,7 +10,9 @@ same header lines; relayed bodies stay byte for byte.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 from .errors import SipParseError
 from .headers import (
@@ -50,15 +52,35 @@ _REQUEST_LINE = re.compile(r"([A-Za-z0-9\-.!%*_+`'~]+) (\S+) (SIP/\d+\.\d+)\Z")
 _STATUS_LINE = re.compile(r"SIP/2\.0 (\d{3}) (.*)\Z", re.S)
 
 
+_SEEN: dict[str, str] = {name: name for name in CANONICAL.values()}
+
+
 def canonical(name: str) -> str:
+    """The one spelling we store a header name under (compact forms expanded)."""
+    seen = _SEEN.get(name)
+    if seen is not None:
+        return seen
     found = CANONICAL.get(name.lower())
-    return found if found else "-".join(p.capitalize() for p in name.split("-"))
+    result = found if found else "-".join(p.capitalize() for p in name.split("-"))
+    if len(_SEEN) < 4096:  # bounded: random header names from the wire cannot grow it forever
+        _SEEN[name] = result
+    return result
 
 
 @dataclass(slots=True)
 class Message:
     headers: list[tuple[str, str]] = field(default_factory=list)
     body: bytes = b""
+    # Typed values parsed so far, keyed by (kind, raw text): a changed header is a miss,
+    # so the memo stays right however `headers` is edited.
+    _memo: dict[tuple[str, str], Any] = field(default_factory=dict, repr=False, compare=False)
+
+    def _typed(self, kind: str, raw: str, parse: Callable[[str], Any]) -> Any:
+        key = (kind, raw)
+        hit = self._memo.get(key)
+        if hit is None:
+            hit = self._memo[key] = parse(raw)
+        return hit
 
     # -- raw access -------------------------------------------------------------------
     def get(self, name: str) -> str | None:
@@ -100,22 +122,22 @@ class Message:
     # -- typed access -----------------------------------------------------------------
     @property
     def vias(self) -> list[Via]:
-        return [parse_via(v) for v in self.get_all("Via")]
+        return [self._typed("via", v, parse_via) for v in self.get_all("Via")]
 
     @property
     def top_via(self) -> Via:
         value = self.get("Via")
         if value is None:
             raise SipParseError("missing Via")
-        return parse_via(split_commas(value)[0])
+        return self._typed("via", split_commas(value)[0], parse_via)
 
     @property
     def from_(self) -> NameAddr:
-        return parse_name_addr(self._required("From"))
+        return self._typed("addr", self._required("From"), parse_name_addr)
 
     @property
     def to(self) -> NameAddr:
-        return parse_name_addr(self._required("To"))
+        return self._typed("addr", self._required("To"), parse_name_addr)
 
     @property
     def call_id(self) -> str:
@@ -123,11 +145,11 @@ class Message:
 
     @property
     def cseq(self) -> CSeq:
-        return parse_cseq(self._required("CSeq"))
+        return self._typed("cseq", self._required("CSeq"), parse_cseq)
 
     @property
     def contacts(self) -> list[NameAddr]:
-        return [parse_name_addr(v) for v in self.get_all("Contact")]
+        return [self._typed("addr", v, parse_name_addr) for v in self.get_all("Contact")]
 
     @property
     def routes(self) -> list[NameAddr]:
@@ -174,7 +196,7 @@ class Request(Message):
 
     @property
     def ruri(self) -> Uri:
-        return parse_uri(self.uri)
+        return self._typed("uri", self.uri, parse_uri)
 
     def _head_lines(self) -> list[str]:
         return [f"{self.method} {self.uri} SIP/2.0"]

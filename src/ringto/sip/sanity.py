@@ -13,7 +13,6 @@ that guesses what a broken message meant is how torture messages become real cal
 from __future__ import annotations
 
 import re
-from collections import Counter
 
 from .build import REASONS, make_response, token
 from .errors import SipError
@@ -70,7 +69,7 @@ def check_request(
 def check_response(resp: Response) -> None:
     """Raise SipError(0) for a response to drop rather than hand to a transaction."""
     try:
-        vias, _ = _check_common(resp)
+        vias, _ = _check_common(resp, addresses=False)
         if len(vias) != 1:  # §8.1.3.3: a UAC discards a response with several Vias
             raise SipError(0, "response with more than one Via")
         _check_delta(resp, "Retry-After")
@@ -78,18 +77,25 @@ def check_response(resp: Response) -> None:
         raise SipError(0, err.reason) from err
 
 
-def _check_common(msg: Message) -> tuple[list[Via], CSeq]:
-    """What requests and responses share: the headers that identify a transaction."""
-    counts = Counter(key for key, _ in msg.headers)
+def _check_common(msg: Message, *, addresses: bool = True) -> tuple[list[Via], CSeq]:
+    """What requests and responses share: the headers that identify a transaction.
+
+    Responses skip the From/To/Contact parse (`addresses=False`): they only reach a
+    transaction we started, and the engine parses what it uses of them.
+    """
+    counts: dict[str, int] = {}
+    for key, _ in msg.headers:
+        counts[key] = counts.get(key, 0) + 1
     for name in REQUIRED:
-        if not counts[name]:
+        if not counts.get(name):
             raise SipError(400, f"missing {name}")
     for name in SINGLE:
-        if counts[name] > 1:
+        if counts.get(name, 0) > 1:
             raise SipError(400, f"several {name} headers")
     if _BAD_CALL_ID.search(msg.call_id):
         raise SipError(400, "malformed Call-ID")
-    _ = (msg.from_, msg.to, msg.contacts)  # parsing is the check
+    if addresses:
+        _ = (msg.from_, msg.to, msg.contacts)  # parsing is the check
     content_length(msg)
     return msg.vias, msg.cseq
 
