@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 import tomllib
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from pathlib import Path
 
 
@@ -117,5 +117,3 @@ def load(environ: dict[str, str] | None = None, toml_path: Path | None = None) -
         log_level=level,
     )
 
-
-SETTING_NAMES = tuple(f.name for f in fields(Settings))

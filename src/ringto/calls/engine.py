@@ -18,6 +18,7 @@ from ..sip.build import make_response
 from ..sip.dialog import Dialog
 from ..sip.endpoint import ClientResult, NewRequest, Output, Peer, ServerTimeout
 from ..sip.errors import SipError
+from ..sip.headers import parse_name_addr
 from ..sip.message import Request
 from ..sip.transaction import ServerTransaction
 from ..sip.uri import SipUri
@@ -48,6 +49,7 @@ class Engine:
         self.calls: dict[tuple[str, str], Call] = {}      # by the caller's INVITE transaction
         self.dialogs: dict[tuple[str, str], tuple[Call, str]] = {}
         self.refused: Counter[int] = Counter()
+        self.outbound_call_ids: set[str] = set()
 
     # -- admission (before any transaction state) -----------------------------------
     def admit(self, request: Request, peer: Peer) -> bool:
@@ -123,6 +125,8 @@ class Engine:
         if mf is not None and mf <= 0:
             return 483
         own = self.via_host.lower()
+        if invite.call_id in self.outbound_call_ids:  # our own leg came back (via a proxy)
+            return 482
         if any(via.sent_by.lower() == own for via in invite.vias[1:]):
             return 482
         return None
@@ -175,6 +179,7 @@ class Engine:
 
     def call_ended(self, call: Call) -> None:
         self.calls.pop(_tx_key(call.invite), None)
+        self.outbound_call_ids.difference_update(leg.invite.call_id for leg in call.legs)
         for key in [k for k, v in self.dialogs.items() if v[0] is call]:
             del self.dialogs[key]
         self.writer.call_ended(call.record)
@@ -190,8 +195,6 @@ def _tx_key(request: Request) -> tuple[str, str]:
 
 
 def _tag(party: str) -> str:
-    from ..sip.headers import parse_name_addr
-
     try:
         return parse_name_addr(party).tag or ""
     except SipError:

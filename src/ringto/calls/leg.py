@@ -77,6 +77,7 @@ class Leg:
         return self.state in ("calling", "early") and not self.cancel_wanted
 
     def start(self) -> None:
+        self.call.engine.outbound_call_ids.add(self.invite.call_id)
         self.tx = self.call.engine.transport.send_request(self.invite, self.peer)
         self.tx.owner = self
 

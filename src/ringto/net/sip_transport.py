@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable
 from typing import Protocol
 
 from ..sip import sanity
@@ -156,9 +155,6 @@ class SipTransport:
         self._timer = None
         self._timer_due = None
         self._dispatch(self.endpoint.tick(self.loop.time()))
-
-    def call_soon(self, callback: Callable[[], None]) -> None:
-        self.loop.call_soon(callback)
 
 
 class _Datagram(asyncio.DatagramProtocol):

@@ -7,11 +7,11 @@ re-INVITE requests the same way.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from .build import new_branch
 from .endpoint import Peer
-from .headers import NameAddr, parse_name_addr
+from .headers import parse_name_addr
 from .message import Request, Response
 from .uri import SipUri
 
@@ -26,7 +26,6 @@ class Dialog:
     local_cseq: int
     transport: str = "UDP"
     fallback: Peer | None = None  # where to send when the target is not an IP address
-    extra: list[tuple[str, str]] = field(default_factory=list)
 
     def request(self, method: str, via_host: str, *, cseq: int | None = None,
                 body: bytes = b"", headers: tuple[tuple[str, str], ...] = ()) -> Request:
@@ -89,14 +88,6 @@ def from_response(invite: Request, response: Response, peer: Peer) -> Dialog:
         transport=peer.transport,
         fallback=peer,
     )
-
-
-def tag_of(party: str) -> str | None:
-    return parse_name_addr(party).tag
-
-
-def same_party(a: NameAddr, b: NameAddr) -> bool:
-    return str(a.uri) == str(b.uri)
 
 
 def _is_ip(host: str) -> bool:
