@@ -34,7 +34,7 @@ RESPONSE = set()  # responses are never answered
 
 ALLOWED: dict[str, set[int]] = {
     # 3.1.1 valid messages: must parse
-    "wsinv": NOT_OURS,
+    "wsinv": NOT_OURS | {481},  # its (folded) To has a tag: in-dialog, no such dialog
     "intmeth": UNKNOWN_METHOD | {404},
     "esc01": NOT_OURS,
     "escnull": REGISTER,
