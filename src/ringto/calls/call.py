@@ -100,8 +100,8 @@ class Call:
                 other.cancel("cancelled")
         self.record.answer = utcnow()
         self.record.ring_to = leg.target
-        self.record.disposition = "answered"
         self.record.sip_code = response.status
+        self.engine.writer.call_answered(self.record)
         assert leg.dialog is not None
         self.engine.bind_dialog(leg.dialog, self, "callee")
         self.engine.bind_dialog(self.caller_dialog, self, "caller")

@@ -200,9 +200,10 @@ def _accepts_sdp(media_range: str) -> bool:
 def error_response(data: bytes | Message, err: SipError) -> bytes | None:
     """The stateless answer to a refused request, or None when none can be sent.
 
-    None for a drop (status 0), a response, an ACK (never answered), or a request whose
-    Via, From, To, Call-ID or CSeq cannot be read. Copies every Via and the first value of
-    the other four; adds a To tag (§8.2.6.2) and the error's extra headers.
+    None for a drop (status 0), a response, an ACK (never answered), or a request with no
+    readable Via. Copies every Via and the first value of From, To, Call-ID and CSeq that
+    are there (RFC 4475 §3.3.1: a request missing some of them still gets its 400); adds a
+    To tag (§8.2.6.2) and the error's extra headers.
     """
     if err.status < 300:
         return None
@@ -210,13 +211,12 @@ def error_response(data: bytes | Message, err: SipError) -> bytes | None:
     if start.startswith("SIP/") or start.split(" ", 1)[0] == "ACK":
         return None
     copied = [(k, v) for k, v in headers if k == "Via"]
+    if not copied:
+        return None
     for name in REQUIRED[1:]:
         value = next((v for k, v in headers if k == name), None)
-        if value is None:
-            return None
-        copied.append((name, value))
-    if copied[0][0] != "Via":
-        return None
+        if value is not None:
+            copied.append((name, value))
     request = Request(headers=copied)
     reason = REASONS.get(err.status, "Error")
     answer = make_response(request, err.status, reason, to_tag=token(), headers=err.extra_headers)

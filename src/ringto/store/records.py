@@ -78,6 +78,10 @@ class RecordWriter:
         """Queue the call's first snapshot (in-progress); never blocks."""
         self._queue.put(snapshot(rec))
 
+    def call_answered(self, rec: CallRecord) -> None:
+        """Queue the snapshot taken at answer (still in-progress): a crash keeps the answer time."""
+        self._queue.put(snapshot(rec))
+
     def call_ended(self, rec: CallRecord) -> None:
         """Queue the call's final snapshot; never blocks."""
         self._queue.put(snapshot(rec))
