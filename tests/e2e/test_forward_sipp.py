@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import socket
+import time
 from collections.abc import Callable
 
 import pytest
@@ -49,6 +50,21 @@ def call(ringto: Ringto, sipp: MakeSipp, uas: str, uac: str, *, legs: int = 1, c
         uas_result.describe() + context
     assert uac_result.returncode == 0 and uas_result.returncode == 0, \
         uac_result.describe() + uas_result.describe() + context
+
+
+def assert_trunk_silent_while(ringto: Ringto, dialler: Sipp) -> None:
+    """Run `dialler` (expecting one clean call) while a bare socket plays the trunk, which
+    must receive nothing: the call was refused before any ring-to leg."""
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as trunk_socket:
+        trunk_socket.bind((HOST, ringto.trunk_port))
+        trunk_socket.settimeout(0.05)
+        result = dialler.start().wait()
+        assert result.successful == 1 and result.failed == 0, result.describe()
+        try:
+            leaked = trunk_socket.recv(65535)
+        except TimeoutError:
+            leaked = b""
+    assert leaked == b"", leaked[:500]
 
 
 def one_record(ringto: Ringto) -> dict:
@@ -191,17 +207,8 @@ def test_either_side_hangs_up(ringto, sipp, hangs_up):
 
 
 def test_unknown_number_404_reaches_no_trunk_and_leaves_no_record(ringto, sipp):
-    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as trunk_socket:
-        trunk_socket.bind((HOST, ringto.trunk_port))  # a trunk that must stay silent
-        trunk_socket.settimeout(0.05)
-        dialler = caller(ringto, sipp, "uac-invite-expect-404", service="+318000999999")
-        result = dialler.start().wait()
-        assert result.successful == 1 and result.failed == 0, result.describe()
-        try:
-            leaked = trunk_socket.recv(65535)
-        except TimeoutError:
-            leaked = b""
-    assert leaked == b"", leaked[:500]
+    dialler = caller(ringto, sipp, "uac-invite-expect-404", service="+318000999999")
+    assert_trunk_silent_while(ringto, dialler)
 
     records = ringto.wait_calls(lambda records: bool(records))  # give the writer its time
     assert records == []
@@ -253,3 +260,14 @@ def test_ten_percent_packet_loss_is_survived_by_retransmissions(ringto, sipp):
     assert all(r["disposition"] == "answered" for r in records), records
     for record in records:
         assert float(record["duration_s"]) >= 0.9, record
+
+
+def test_suspended_number_is_refused_with_403_and_recorded_as_rejected(ringto, sipp):
+    ringto.cli("number", "suspend", SERVICE_NUMBER)
+    time.sleep(3)  # the running server reloads its number table every 2 s
+    assert_trunk_silent_while(ringto, caller(ringto, sipp, "uac-invite-expect-403"))
+
+    record = one_record(ringto)
+    assert record["disposition"] == "rejected", record
+    assert code_of(record["sip_code"]) == 403, record
+    assert record["attempts"] == [], record
