@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import socket
 from typing import Protocol
 
 from ..sip import sanity
@@ -21,6 +22,7 @@ from ..sip.message import Message, Request, Response
 from ..sip.transaction import ClientTransaction, ServerTransaction
 
 log = logging.getLogger("ringto.sip")
+UDP_BUFFER = 8 * 1024 * 1024
 
 
 class Handler(Protocol):
@@ -47,6 +49,7 @@ class SipTransport:
     async def start(self) -> None:
         self._udp, _ = await self.loop.create_datagram_endpoint(
             lambda: _Datagram(self), local_addr=(self.host, self.port))
+        _grow_buffers(self._udp.get_extra_info("socket"))
         self._tcp_server = await self.loop.create_server(
             lambda: _Stream(self), self.host, self.port, reuse_address=True)
 
@@ -155,6 +158,16 @@ class SipTransport:
         self._timer = None
         self._timer_due = None
         self._dispatch(self.endpoint.tick(self.loop.time()))
+
+
+def _grow_buffers(sock: socket.socket) -> None:
+    """A burst of datagrams while the loop is busy must wait in the kernel, not be dropped:
+    every drop costs a retransmission later, which is how overload turns into collapse."""
+    for option, force in ((socket.SO_RCVBUF, 33), (socket.SO_SNDBUF, 32)):  # *BUFFORCE
+        try:
+            sock.setsockopt(socket.SOL_SOCKET, force, UDP_BUFFER)
+        except OSError:  # not privileged: the kernel caps it at net.core.[rw]mem_max
+            sock.setsockopt(socket.SOL_SOCKET, option, UDP_BUFFER)
 
 
 class _Datagram(asyncio.DatagramProtocol):

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
+from functools import lru_cache
 
 from .errors import SipParseError
-from .uri import SipUri, Uri, parse_uri
+from .uri import CACHE_SIZE, SipUri, Uri, parse_uri
 
 _TOKEN = re.compile(r"[A-Za-z0-9\-.!%*_+`'~]+\Z")
 _VIA = re.compile(
@@ -137,6 +138,7 @@ class Via:
         return f"SIP/2.0/{self.transport} {self.sent_by}{format_params(self.params)}"
 
 
+@lru_cache(maxsize=CACHE_SIZE)
 def parse_via(value: str) -> Via:
     match = _VIA.match(value)
     if not match:
@@ -174,6 +176,7 @@ class NameAddr:
         return head + format_params(self.params)
 
 
+@lru_cache(maxsize=CACHE_SIZE)
 def parse_name_addr(value: str) -> NameAddr:
     value = value.strip()
     if value == "*":
@@ -223,6 +226,7 @@ class CSeq:
         return f"{self.number} {self.method}"
 
 
+@lru_cache(maxsize=CACHE_SIZE)
 def parse_cseq(value: str) -> CSeq:
     parts = value.split()
     if len(parts) != 2 or not _TOKEN.match(parts[1]):

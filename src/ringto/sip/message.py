@@ -10,9 +10,7 @@ same header lines; relayed bodies stay byte for byte.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
 
 from .errors import SipParseError
 from .headers import (
@@ -71,16 +69,6 @@ def canonical(name: str) -> str:
 class Message:
     headers: list[tuple[str, str]] = field(default_factory=list)
     body: bytes = b""
-    # Typed values parsed so far, keyed by (kind, raw text): a changed header is a miss,
-    # so the memo stays right however `headers` is edited.
-    _memo: dict[tuple[str, str], Any] = field(default_factory=dict, repr=False, compare=False)
-
-    def _typed(self, kind: str, raw: str, parse: Callable[[str], Any]) -> Any:
-        key = (kind, raw)
-        hit = self._memo.get(key)
-        if hit is None:
-            hit = self._memo[key] = parse(raw)
-        return hit
 
     # -- raw access -------------------------------------------------------------------
     def get(self, name: str) -> str | None:
@@ -122,22 +110,22 @@ class Message:
     # -- typed access -----------------------------------------------------------------
     @property
     def vias(self) -> list[Via]:
-        return [self._typed("via", v, parse_via) for v in self.get_all("Via")]
+        return [parse_via(v) for v in self.get_all("Via")]
 
     @property
     def top_via(self) -> Via:
         value = self.get("Via")
         if value is None:
             raise SipParseError("missing Via")
-        return self._typed("via", split_commas(value)[0], parse_via)
+        return parse_via(split_commas(value)[0])
 
     @property
     def from_(self) -> NameAddr:
-        return self._typed("addr", self._required("From"), parse_name_addr)
+        return parse_name_addr(self._required("From"))
 
     @property
     def to(self) -> NameAddr:
-        return self._typed("addr", self._required("To"), parse_name_addr)
+        return parse_name_addr(self._required("To"))
 
     @property
     def call_id(self) -> str:
@@ -145,11 +133,11 @@ class Message:
 
     @property
     def cseq(self) -> CSeq:
-        return self._typed("cseq", self._required("CSeq"), parse_cseq)
+        return parse_cseq(self._required("CSeq"))
 
     @property
     def contacts(self) -> list[NameAddr]:
-        return [self._typed("addr", v, parse_name_addr) for v in self.get_all("Contact")]
+        return [parse_name_addr(v) for v in self.get_all("Contact")]
 
     @property
     def routes(self) -> list[NameAddr]:
@@ -196,7 +184,7 @@ class Request(Message):
 
     @property
     def ruri(self) -> Uri:
-        return self._typed("uri", self.uri, parse_uri)
+        return parse_uri(self.uri)
 
     def _head_lines(self) -> list[str]:
         return [f"{self.method} {self.uri} SIP/2.0"]

@@ -10,10 +10,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from urllib.parse import unquote_to_bytes
 
 from .errors import SipParseError
 
+# The values of one dialog (From, To, Contact, Via) come back in every message of it, so
+# parsed values are shared through a bounded cache; they are frozen, so sharing is safe.
+CACHE_SIZE = 8192
 _SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*\Z")
 _HOST = re.compile(r"(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9\-.]+)(?::(\d{1,5}))?\Z")
 _BAD_CHARS = re.compile(r"[\s<>\"]")
@@ -89,6 +93,7 @@ class OtherUri:
 Uri = SipUri | OtherUri
 
 
+@lru_cache(maxsize=CACHE_SIZE)
 def parse_uri(text: str) -> Uri:
     """Parse a URI; raise SipParseError(400) when it is not one."""
     if not text or _BAD_CHARS.search(text):
