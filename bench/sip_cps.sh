@@ -50,6 +50,7 @@ UAS_PORT=$((BASE_PORT + 40))
 declare -A PORT=([ringto]=$((BASE_PORT + 10)) [sippy]=$((BASE_PORT + 20)) [kamailio]=$((BASE_PORT + 30)))
 HOLD_S=$(( (HOLD_MS + 999) / 1000 ))
 CLK_TCK=$(getconf CLK_TCK)
+ulimit -n 65536 2>/dev/null || true  # sipp wants open calls < open files at high rates
 
 RUN_ID=$(date +%Y%m%d-%H%M%S)
 RUN_DIR=$OUT/$RUN_ID
@@ -308,6 +309,9 @@ start_target() {
 stop_target() { [[ -n $TWRAP ]] && stop_pid "$TWRAP"; TWRAP=""; TPID=""; sleep 1; }
 
 declare -A R_CPS R_CPU R_P50 R_P99 R_N503 R_KNEE_FAIL R_RURI
+# after a failed step the target may still be chewing on the backlog (sippy takes many
+# seconds): start it afresh so the next step measures it, not the previous overload
+fresh_target() { stop_target; start_target "$1"; }
 sweep() {   # target mode
     local target=$1 mode=$2 key="$1/$2" good=0 good_cpu="-" bad="" bad_503="" rate
     for rate in $RATES; do
@@ -320,7 +324,7 @@ sweep() {   # target mode
     for ((i = 0; i < BISECT && ${#bad} > 0; i++)); do
         mid=$(( (good + bad) / 2 / 10 * 10 ))
         ((mid > good && mid < bad)) || break
-        sleep "$SETTLE"
+        fresh_target "$target" || break
         run_step "$target" "$mode" "$mid" 0
         if [[ $S_CLEAN == 1 ]]; then good=$mid; good_cpu=$S_CPU_MS
         else bad=$mid; bad_503=$S_503; fi
