@@ -50,6 +50,9 @@ UAS_PORT=$((BASE_PORT + 40))
 declare -A PORT=([ringto]=$((BASE_PORT + 10)) [sippy]=$((BASE_PORT + 20)) [kamailio]=$((BASE_PORT + 30)))
 HOLD_S=$(( (HOLD_MS + 999) / 1000 ))
 CLK_TCK=$(getconf CLK_TCK)
+# sipp's own sockets get big buffers too: with the default 208 KiB, the UAC and UAS drop
+# datagrams in bursts and every target pays for sipp's losses in retransmissions.
+SIPP_BUFFER=${SIPP_BUFFER:-8388608}
 ulimit -n 65536 2>/dev/null || true  # sipp wants open calls < open files at high rates
 
 RUN_ID=$(date +%Y%m%d-%H%M%S)
@@ -176,7 +179,7 @@ run_step() {
     { echo SEQUENTIAL; seq -f '+3161%07.0f' 1 "$n"; } >"$dir/callers.csv"
 
     (cd "$dir" && exec timeout $((run_s + 30)) sipp -sf "$BENCH/scenarios/uas_ring_answer.xml" \
-        -i 127.0.0.1 -p "$UAS_PORT" -nostdin -m "$n" "${behav[@]}" \
+        -i 127.0.0.1 -p "$UAS_PORT" -nostdin -m "$n" "${behav[@]}" -buff_size "$SIPP_BUFFER" \
         -recv_timeout "$RECV_TIMEOUT_MS" -timeout "${run_s}s" \
         -trace_stat -stf uas_stat.csv -fd 5 -trace_err -error_file uas_err.log \
         >uas.out 2>&1) &
@@ -196,6 +199,7 @@ run_step() {
     (cd "$dir" && exec timeout $((run_s + 30)) sipp "127.0.0.1:$port" \
         -sf "$BENCH/scenarios/uac_answered.xml" -inf "$dir/callers.csv" -s "$SERVICE" \
         -i 127.0.0.1 -p "$UAC_PORT" -nostdin -r "$rate" -m "$n" -l $((rate * (HOLD_S + 10))) \
+        -buff_size "$SIPP_BUFFER" \
         -d "$HOLD_MS" "${behav[@]}" -recv_timeout "$RECV_TIMEOUT_MS" -timeout "${run_s}s" \
         -trace_stat -stf uac_stat.csv -fd 5 -trace_err -error_file uac_err.log -trace_counts \
         >uac.out 2>&1) &
