@@ -94,6 +94,7 @@ class Call:
             leg.bye()
             return
         self.answered = leg
+        self.engine.call_answered()
         self._stop_ring_timer()
         for other in self.legs:
             if other is not leg:

@@ -50,12 +50,13 @@ class Engine:
         self.dialogs: dict[tuple[str, str], tuple[Call, str]] = {}
         self.refused: Counter[int] = Counter()
         self.outbound_call_ids: set[str] = set()
+        self.ringing = 0  # calls being set up: the engine's queue of pending work
 
     # -- admission (before any transaction state) -----------------------------------
     def admit(self, request: Request, peer: Peer) -> bool:
         if request.method != "INVITE" or "tag=" in (request.get("To") or ""):
             return True
-        if not self.overload.busy(len(self.calls)):
+        if not self.overload.busy(self.ringing):
             return True
         response = make_response(request, 503, headers=(
             ("Retry-After", str(self.overload.retry_after_s)),))
@@ -117,6 +118,7 @@ class Engine:
             return
         call = Call(self, invite, tx, peer, route, record)
         self.calls[_tx_key(invite)] = call
+        self.ringing += 1
         self.writer.call_started(record)
         call.start()
 
@@ -177,7 +179,12 @@ class Engine:
             log.warning("no ACK for 200 on call %s: hanging up", call.record.call_id)
             call.hangup("caller")
 
+    def call_answered(self) -> None:
+        self.ringing -= 1
+
     def call_ended(self, call: Call) -> None:
+        if call.answered is None:
+            self.ringing -= 1
         self.calls.pop(_tx_key(call.invite), None)
         self.outbound_call_ids.difference_update(leg.invite.call_id for leg in call.legs)
         for key in [k for k, v in self.dialogs.items() if v[0] is call]:

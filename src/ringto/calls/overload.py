@@ -3,8 +3,9 @@
 A Python B2BUA that falls behind answers late, the carrier retransmits, the extra
 datagrams cost more CPU, and the server drowns (the retransmission collapse). We watch
 the event loop's lag (a tick every 50 ms that notes how late it ran) and the number of
-calls being set up; over either limit, new INVITEs get `503` + `Retry-After` without
-any transaction state, while calls in progress carry on.
+calls being set up (ringing, not yet answered: the work still queued); over either
+limit, new INVITEs get `503` + `Retry-After` without any transaction state, while calls
+in progress carry on.
 """
 
 from __future__ import annotations
