@@ -193,13 +193,16 @@ def test_caller_cancels_while_ringing(make_ringto, sipp):
     assert [(t, o) for t, o, _ in attempts(record)] == [(FIRST_TARGET, "cancelled")]
 
 
+@pytest.mark.parametrize("transport", ["udp", "tcp"])
 @pytest.mark.parametrize("hangs_up", ["caller", "callee"])
-def test_either_side_hangs_up(ringto, sipp, hangs_up):
+def test_either_side_hangs_up(ringto, sipp, hangs_up, transport):
+    """Over TCP the caller's connection carries its requests and, for a callee BYE, ours."""
+    caller_args = {"extra_args": ("-t", "t1")} if transport == "tcp" else {}
     if hangs_up == "caller":
-        call(ringto, sipp, "uas-answer", "uac-invite-answered", duration_ms=1500)
+        call(ringto, sipp, "uas-answer", "uac-invite-answered", duration_ms=1500, **caller_args)
     else:
         call(ringto, sipp, "uas-answer-then-bye", "uac-invite-callee-bye",
-             uas_options={"duration_ms": 1500})
+             uas_options={"duration_ms": 1500}, **caller_args)
 
     record = one_record(ringto)
     assert_answered(record, ring_to=FIRST_TARGET, talk_s=1.5)
@@ -271,3 +274,14 @@ def test_suspended_number_is_refused_with_403_and_recorded_as_rejected(ringto, s
     assert record["disposition"] == "rejected", record
     assert code_of(record["sip_code"]) == 403, record
     assert record["attempts"] == [], record
+
+
+def test_reinvite_hold_passes_through_to_the_callee_and_back(ringto, sipp):
+    # Both scenarios fail the call unless the hold offer (a=sendonly) reaches the callee
+    # and its answer (a=recvonly) comes back to the caller.
+    call(ringto, sipp, "uas-answer-expect-hold", "uac-reinvite-hold", duration_ms=500)
+
+    record = one_record(ringto)
+    assert record["disposition"] == "answered", record
+    assert attempts(record) == [(FIRST_TARGET, "answered", 200)]
+

@@ -192,8 +192,7 @@ class _Stream(asyncio.Protocol):
         self.peer: Peer | None = None
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
-        assert isinstance(transport, asyncio.Transport)
-        self.transport = transport
+        self.transport = transport  # type: ignore[assignment]  # uvloop's is not a subclass
         host, port = transport.get_extra_info("peername")[:2]
         self.peer = Peer("TCP", host, port)
         self.owner._streams[(host, port)] = transport
