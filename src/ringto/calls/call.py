@@ -43,6 +43,7 @@ class Call:
         self.ended = False
         self.ring_timer: asyncio.TimerHandle | None = None
         self.awaiting_ack: dict[str, ServerTransaction] = {}
+        self.dialog_keys: list[tuple[str, str]] = []  # where the engine files our dialogs
 
     # -- the forward step -------------------------------------------------------------
     def start(self) -> None:

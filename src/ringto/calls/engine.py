@@ -148,8 +148,9 @@ class Engine:
 
     # -- dialogs --------------------------------------------------------------------
     def bind_dialog(self, dialog: Dialog, call: Call, side: str) -> None:
-        local_tag = _tag(dialog.local_party)
-        self.dialogs[(dialog.call_id, local_tag)] = (call, side)
+        key = (dialog.call_id, _tag(dialog.local_party))
+        self.dialogs[key] = (call, side)
+        call.dialog_keys.append(key)
 
     def _in_dialog(self, request: Request, tag: str, peer: Peer,
                    tx: ServerTransaction | None) -> None:
@@ -187,8 +188,8 @@ class Engine:
             self.ringing -= 1
         self.calls.pop(_tx_key(call.invite), None)
         self.outbound_call_ids.difference_update(leg.invite.call_id for leg in call.legs)
-        for key in [k for k, v in self.dialogs.items() if v[0] is call]:
-            del self.dialogs[key]
+        for key in call.dialog_keys:
+            self.dialogs.pop(key, None)
         self.writer.call_ended(call.record)
 
     def shutdown(self) -> None:

@@ -83,14 +83,12 @@ def _check_common(msg: Message, *, addresses: bool = True) -> tuple[list[Via], C
     Responses skip the From/To/Contact parse (`addresses=False`): they only reach a
     transaction we started, and the engine parses what it uses of them.
     """
-    counts: dict[str, int] = {}
-    for key, _ in msg.headers:
-        counts[key] = counts.get(key, 0) + 1
+    names = [key for key, _ in msg.headers]
     for name in REQUIRED:
-        if not counts.get(name):
+        if name not in names:
             raise SipError(400, f"missing {name}")
     for name in SINGLE:
-        if counts.get(name, 0) > 1:
+        if names.count(name) > 1:
             raise SipError(400, f"several {name} headers")
     if _BAD_CALL_ID.search(msg.call_id):
         raise SipError(400, "malformed Call-ID")
