@@ -178,6 +178,13 @@ class Call:
         self.record.sip_code = status
         self.engine.call_ended(self)
 
+    def release(self) -> None:
+        """Ended and filed: break the call <-> leg cycle so reference counting frees it at
+        once, rather than a garbage collection pass over every live call."""
+        self.legs = []
+        self.answered = None
+        self.dialog_keys = []
+
     def _stop_ring_timer(self) -> None:
         if self.ring_timer is not None:
             self.ring_timer.cancel()

@@ -25,7 +25,6 @@ from ..sip.uri import SipUri
 from .call import Call
 from .cdr import CallRecord, utcnow
 from .identity import caller_of
-from .leg import Leg
 from .overload import Overload
 from .relay import Relay
 
@@ -69,8 +68,8 @@ class Engine:
         if isinstance(output, NewRequest):
             self._request(output.request, output.peer, output.tx)
         elif isinstance(output, ClientResult):
-            owner = output.tx.owner
-            if isinstance(owner, Leg | Relay):
+            owner = output.tx.owner  # a Leg, a Relay or a Reack
+            if owner is not None:
                 owner.on_response(output.response)
         elif isinstance(output, ServerTimeout):
             self._no_ack(output.tx)
@@ -191,6 +190,7 @@ class Engine:
         for key in call.dialog_keys:
             self.dialogs.pop(key, None)
         self.writer.call_ended(call.record)
+        call.release()
 
     def shutdown(self) -> None:
         """Stopping: end every live call on both sides and close its record as interrupted."""

@@ -18,6 +18,7 @@ from .cdr import Attempt, utcnow
 from .identity import ANONYMOUS_FROM
 
 if TYPE_CHECKING:
+    from ..net.sip_transport import SipTransport
     from .call import Call
 
 BUSY = frozenset({486, 600})
@@ -31,6 +32,21 @@ def outcome_of(status: int) -> str:
     if status in (408, 480, 487):
         return "no-answer"
     return "failed"
+
+
+class Reack:
+    """Stands in for a leg in its INVITE transaction once the 2xx is ACKed: it answers
+    every retransmitted 2xx with the same ACK, without keeping the call's objects alive
+    for the 32 s the transaction lingers (RFC 6026 Timer M)."""
+
+    __slots__ = ("data", "peer", "transport")
+
+    def __init__(self, data: bytes, peer: Peer, transport: SipTransport) -> None:
+        self.data, self.peer, self.transport = data, peer, transport
+
+    def on_response(self, response: Response | None) -> None:
+        if response is None or 200 <= response.status < 300:
+            self.transport.send_raw(self.data, self.peer)
 
 
 class Leg:
@@ -117,9 +133,11 @@ class Leg:
             self._finish(response.status, outcome="cancelled")
 
     def _ack(self) -> None:
-        assert self.dialog is not None
+        assert self.dialog is not None and self.tx is not None
         ack = self.dialog.request("ACK", self.call.engine.via_host, cseq=self.invite.cseq.number)
-        self.call.engine.transport.send_raw(ack.serialise(), self.dialog.peer())
+        reack = Reack(ack.serialise(), self.dialog.peer(), self.call.engine.transport)
+        reack.on_response(None)
+        self.tx.owner = reack  # the transaction lingers 32 s (Timer M); the call need not
 
     def _finish(self, status: int, outcome: str | None = None) -> None:
         self._close_attempt(status, outcome or outcome_of(status))

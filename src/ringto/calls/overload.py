@@ -13,6 +13,10 @@ from __future__ import annotations
 import asyncio
 
 TICK = 0.05
+# The lag is smoothed: one long pause (a garbage collection) is absorbed by the socket
+# buffers and must not turn the INVITEs queued behind it into 503s; lag that lasts,
+# which is what overload looks like, crosses the limit within a few ticks.
+SMOOTHING = 0.25
 
 
 class Overload:
@@ -37,7 +41,7 @@ class Overload:
     def _tick(self) -> None:
         now = self.loop.time()
         late = max(0.0, now - self._expected)
-        self.lag = late if late > self.lag else self.lag * 0.7 + late * 0.3
+        self.lag += SMOOTHING * (late - self.lag)
         self._expected = now + TICK
         self._handle = self.loop.call_at(self._expected, self._tick)
 
