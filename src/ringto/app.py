@@ -11,13 +11,13 @@ import uuid
 
 from .calls.engine import Engine
 from .calls.overload import Overload
+from .calls.records import RecordWriter, close_interrupted
 from .config import Settings
 from .net.sip_transport import SipTransport
 from .numbers.service import NumberDirectory
 from .sip.endpoint import Peer
 from .store.db import make_engine, make_session_factory
 from .store.migrate import upgrade
-from .store.records import RecordWriter, close_interrupted
 
 log = logging.getLogger("ringto")
 REFRESH_S = 2.0

@@ -8,8 +8,8 @@ import json
 from pathlib import Path
 
 from ringto.calls.cdr import EXPORT_COLUMNS
+from ringto.calls.records import RecordWriter
 from ringto.store.db import make_engine
-from ringto.store.records import RecordWriter
 from tests.store.helpers import answered, started
 
 from .conftest import Invoke

@@ -9,14 +9,14 @@ import sys
 from datetime import timedelta
 from pathlib import Path
 
-from ringto.store.records import close_interrupted, list_calls
+from ringto.calls.records import close_interrupted, list_calls
 
 # Runs in a child process: store ended and in-progress calls, flush, report, then hang.
 CHILD = """
 import sys, time
 from ringto.calls.cdr import utcnow
 from ringto.store.db import make_engine
-from ringto.store.records import RecordWriter
+from ringto.calls.records import RecordWriter
 from tests.store.helpers import answered, started
 
 writer = RecordWriter(make_engine(sys.argv[1]), "node-k", batch_ms=20)

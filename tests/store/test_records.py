@@ -9,7 +9,7 @@ from sqlalchemy import event, func, select, text
 
 from ringto.calls.cdr import utcnow
 from ringto.calls.models import CallRecordRow, NodeRow
-from ringto.store.records import RecordWriter, close_interrupted, list_calls
+from ringto.calls.records import RecordWriter, close_interrupted, list_calls
 
 from .helpers import T0, answered, started
 

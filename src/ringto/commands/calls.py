@@ -11,8 +11,8 @@ from typing import TextIO
 import click
 
 from ringto.calls.cdr import EXPORT_COLUMNS, CallRecord, attempt_to_json, export_row
+from ringto.calls.records import iter_calls, list_calls
 from ringto.numbers.service import normalise
-from ringto.store.records import iter_calls, list_calls
 
 from .common import Store, echo_table, open_store
 

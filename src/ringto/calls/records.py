@@ -22,9 +22,9 @@ from sqlalchemy.orm import Session
 
 from ringto.calls.cdr import CallRecord, snapshot, utcnow
 from ringto.calls.models import CallRecordRow
+from ringto.store.types import UtcDateTime
 
 from .record_rows import CALLS, NODES, record_of, row_of, upsert
-from .types import UtcDateTime
 
 log = structlog.get_logger(__name__)
 
