@@ -19,6 +19,14 @@ Line = tuple[str, str]
 DIRECTIONS = ("sendrecv", "sendonly", "recvonly", "inactive")
 
 
+def _fields(value: str, count: int, line: str) -> list[str]:
+    """The space-separated fields of an SDP line that must have exactly `count`."""
+    parts = value.split(" ")
+    if len(parts) != count or not all(parts):
+        raise SipParseError(f"malformed SDP {line}= {value[:60]!r}")
+    return parts
+
+
 @dataclass(frozen=True, slots=True)
 class Connection:
     """c=<nettype> <addrtype> <connection-address> (address may carry /ttl/count)."""
@@ -29,10 +37,7 @@ class Connection:
 
     @classmethod
     def parse(cls, value: str) -> Connection:
-        parts = value.split(" ")
-        if len(parts) != 3 or not all(parts):
-            raise SipParseError(f"malformed SDP c= {value[:60]!r}")
-        return cls(*parts)
+        return cls(*_fields(value, 3, "c"))
 
     def __str__(self) -> str:
         return f"{self.net_type} {self.addr_type} {self.address}"
@@ -51,10 +56,7 @@ class Origin:
 
     @classmethod
     def parse(cls, value: str) -> Origin:
-        parts = value.split(" ")
-        if len(parts) != 6 or not all(parts):
-            raise SipParseError(f"malformed SDP o= {value[:60]!r}")
-        return cls(*parts)
+        return cls(*_fields(value, 6, "o"))
 
     def __str__(self) -> str:
         return " ".join((self.username, self.session_id, self.session_version,

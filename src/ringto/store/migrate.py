@@ -7,6 +7,7 @@ table.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from alembic import command
@@ -31,18 +32,18 @@ def alembic_config(engine: Engine) -> Config:
 
 def upgrade(url: str | URL, revision: str = "head") -> None:
     """Migrate the database at `url` up to `revision` (idempotent)."""
-    engine = make_engine(url)
-    try:
-        command.upgrade(alembic_config(engine), revision)
-    finally:
-        engine.dispose()
+    _migrate(command.upgrade, url, revision)
 
 
 def downgrade(url: str | URL, revision: str = "base") -> None:
     """Migrate the database at `url` down to `revision`."""
+    _migrate(command.downgrade, url, revision)
+
+
+def _migrate(step: Callable[[Config, str], None], url: str | URL, revision: str) -> None:
     engine = make_engine(url)
     try:
-        command.downgrade(alembic_config(engine), revision)
+        step(alembic_config(engine), revision)
     finally:
         engine.dispose()
 
