@@ -105,8 +105,24 @@ def _with_connection(lines: tuple[Line, ...], connection: Connection) -> tuple[L
     return tuple(("c", str(connection)) if k == "c" else (k, v) for k, v in lines)
 
 
+class _Block:
+    """What a session and a media description share: c= and a= lines read from `lines`."""
+
+    __slots__ = ()
+    lines: tuple[Line, ...]
+
+    @property
+    def connection(self) -> Connection | None:
+        value = _first(self.lines, "c")
+        return None if value is None else Connection.parse(value)
+
+    @property
+    def attributes(self) -> list[tuple[str, str | None]]:
+        return _attributes(self.lines)
+
+
 @dataclass(frozen=True, slots=True)
-class MediaDescription:
+class MediaDescription(_Block):
     """An m= line and the lines after it up to the next m= line."""
 
     media: str
@@ -134,15 +150,6 @@ class MediaDescription:
         return " ".join((self.media, str(port), self.proto, *self.formats))
 
     @property
-    def connection(self) -> Connection | None:
-        value = _first(self.lines, "c")
-        return None if value is None else Connection.parse(value)
-
-    @property
-    def attributes(self) -> list[tuple[str, str | None]]:
-        return _attributes(self.lines)
-
-    @property
     def rtpmaps(self) -> dict[str, RtpMap]:
         maps = (RtpMap.parse(v) for k, v in self.attributes if k == "rtpmap" and v is not None)
         return {rtpmap.payload: rtpmap for rtpmap in maps}
@@ -165,7 +172,7 @@ class MediaDescription:
 
 
 @dataclass(frozen=True, slots=True)
-class SessionDescription:
+class SessionDescription(_Block):
     lines: tuple[Line, ...]
     media: tuple[MediaDescription, ...] = ()
     eol: str = "\r\n"
@@ -204,15 +211,6 @@ class SessionDescription:
     def origin(self) -> Origin | None:
         value = _first(self.lines, "o")
         return None if value is None else Origin.parse(value)
-
-    @property
-    def connection(self) -> Connection | None:
-        value = _first(self.lines, "c")
-        return None if value is None else Connection.parse(value)
-
-    @property
-    def attributes(self) -> list[tuple[str, str | None]]:
-        return _attributes(self.lines)
 
     @property
     def direction(self) -> str:
