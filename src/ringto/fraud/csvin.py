@@ -1,0 +1,114 @@
+"""Reading the scanner's CSV inputs, refusing bad input with the file and line at fault.
+
+The call files are the `ringto calls export --csv` columns; a header row is required
+so a file with shuffled or missing columns is caught instead of misread.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Callable, Iterator
+from datetime import datetime
+from pathlib import Path
+from typing import TextIO, TypeVar
+
+from ringto.calls.cdr import EXPORT_COLUMNS
+
+from .records import NUMBER_TYPES, AuthFailure, Cdr, HeldNumber
+
+AUTH_COLUMNS = ("time_utc", "source_ip", "username", "user_agent")
+NUMBER_COLUMNS = ("number", "customer_id", "type", "holder_phones")
+T = TypeVar("T")
+
+
+class InputError(Exception):
+    """A file the scanner cannot read: says which file, which line and what is wrong."""
+
+    def __init__(self, path: str, line: int, message: str) -> None:
+        super().__init__(f"{path}, line {line}: {message}")
+
+
+def _time(text: str, column: str) -> float:
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        raise ValueError(f"{column} {text!r} is not an ISO 8601 time") from None
+    if moment.tzinfo is None:
+        raise ValueError(f"{column} {text!r} has no time zone (write UTC with Z)")
+    return moment.timestamp()
+
+
+def _cdr(row: list[str], line: int) -> Cdr:
+    (call_id, number, caller, ip, start, answer, _end, duration, disposition, _code,
+     ring_to, ani, agent) = row[:13]
+    if not call_id:
+        raise ValueError("call_id is empty")
+    if not number:
+        raise ValueError("service_number is empty")
+    if answer and not duration:
+        raise ValueError("answered call without duration_s")
+    try:
+        seconds = float(duration) if duration else 0.0
+    except ValueError:
+        raise ValueError(f"duration_s {duration!r} is not a number") from None
+    if seconds < 0:
+        raise ValueError(f"duration_s {duration!r} is negative")
+    return Cdr(call_id, number, caller, ip, _time(start, "start_utc"), bool(answer), seconds,
+               disposition, ring_to, ani, agent, line)
+
+
+def _auth(row: list[str], _line: int) -> AuthFailure:
+    time, ip, username, agent = row[:4]
+    if not ip:
+        raise ValueError("source_ip is empty")
+    return AuthFailure(_time(time, "time_utc"), ip, username, agent)
+
+
+def _number(row: list[str], _line: int) -> HeldNumber:
+    number, customer, kind, phones = row[:4]
+    if not number:
+        raise ValueError("number is empty")
+    if kind not in NUMBER_TYPES:
+        raise ValueError(f"type {kind!r} is not one of {', '.join(NUMBER_TYPES)}")
+    return HeldNumber(number, customer, kind, frozenset(p for p in phones.split(";") if p))
+
+
+def _open(path: str) -> TextIO:
+    try:
+        return Path(path).open(newline="", encoding="utf-8")
+    except OSError as exc:
+        raise InputError(path, 0, exc.strerror or str(exc)) from exc
+
+
+def _read(path: str, columns: tuple[str, ...], make: Callable[[list[str], int], T]) -> Iterator[T]:
+    with _open(path) as stream:
+        reader = csv.reader(stream)
+        try:
+            header = next(reader, None)
+            if header is None or tuple(header[:len(columns)]) != columns:
+                raise InputError(path, 1, f"header must start with {','.join(columns)}")
+            width = len(columns)
+            for row in reader:
+                if not row:
+                    continue
+                if len(row) < width:
+                    raise InputError(path, reader.line_num,
+                                     f"{len(row)} fields, expected {len(header)}")
+                try:
+                    yield make(row, reader.line_num)
+                except ValueError as exc:
+                    raise InputError(path, reader.line_num, str(exc)) from None
+        except (csv.Error, UnicodeDecodeError) as exc:
+            raise InputError(path, reader.line_num, str(exc)) from None
+
+
+def read_cdrs(path: str) -> list[Cdr]:
+    return list(_read(path, EXPORT_COLUMNS, _cdr))
+
+
+def read_auth_failures(path: str) -> list[AuthFailure]:
+    return list(_read(path, AUTH_COLUMNS, _auth))
+
+
+def read_numbers(path: str) -> list[HeldNumber]:
+    return list(_read(path, NUMBER_COLUMNS, _number))

@@ -1,0 +1,61 @@
+"""prepaid_abuse: fraudulently obtained prepaid cards calling a premium number until
+their credit is gone (seed item 9).
+
+What sets it apart from a popular voting line, which also gets many new callers with a
+call or two each, is concentration: the cards sit together on one or two mobile cells
+within a few hours, and each call runs for minutes until the credit ends, where a vote
+takes seconds and voters call from everywhere. Only premium numbers pay the holder for
+such calls, so the rule is off for toll-free and local numbers (`None`).
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left, bisect_right
+from collections import Counter
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from statistics import median
+
+from ringto.fraud.alert import Alert, calls_alert, severity
+from ringto.fraud.records import Cdr
+from ringto.fraud.traffic import Traffic, cell_of, dense_indices, group
+
+CATEGORY = "prepaid_abuse"
+
+
+@dataclass(frozen=True, slots=True)
+class Thresholds:
+    max_calls_per_caller: int = 2  # a "new card" calls the number at most this often
+    window_s: float = 6 * 3600.0
+    min_callers: int = 6  # new cards on one cell within the window
+    min_median_s: float = 240.0  # their calls run until the credit is gone
+    min_share: float = 0.3  # of all the number's calls in that time
+
+
+DEFAULTS: Mapping[str, Thresholds | None] = {"tollfree": None, "local": None, "premium": Thresholds()}
+
+
+def detect(traffic: Traffic, limits: Mapping[str, Thresholds | None] = DEFAULTS) -> Iterator[Alert]:
+    for number, calls in traffic.inbound.items():
+        limit = limits[traffic.kind(number)]
+        if limit is None or len(calls) < limit.min_callers:
+            continue
+        per_caller = Counter(c.caller for c in calls)
+        new = [c for c in calls if c.caller and per_caller[c.caller] <= limit.max_calls_per_caller]
+        starts = [c.start for c in calls]
+        for cell, cards in group(new, lambda c: cell_of(c.access_network_info)).items():
+            if cell:
+                hits = _cluster(cards, starts, limit)
+                if hits:
+                    yield calls_alert(CATEGORY, number, hits, severity(len(hits), limit.min_callers))
+
+
+def _cluster(cards: list[Cdr], starts: list[float], limit: Thresholds) -> list[Cdr]:
+    """The cards' calls on one cell if they are many, close in time, long and dominant."""
+    hits = [cards[i] for i in dense_indices([c.start for c in cards], limit.window_s, limit.min_callers)]
+    if len({c.caller for c in hits}) < limit.min_callers:
+        return []
+    if median(c.duration for c in hits) < limit.min_median_s:
+        return []
+    total = bisect_right(starts, hits[-1].start) - bisect_left(starts, hits[0].start)
+    return hits if len(hits) >= limit.min_share * total else []

@@ -1,0 +1,63 @@
+"""roaming_abuse: foreign mobiles roaming on a domestic network making many short or
+very long calls (seed item 12), which their home operator often cannot collect.
+
+A foreign mobile caller (libphonenumber) whose P-Access-Network-Info cell carries our
+mobile country code is roaming here. Tourists call a service number once or twice and
+talk normally; abuse is a stream of short calls or hours of talk within a day. Premium
+numbers pay out per minute, so they trip sooner than toll-free and local ones.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
+
+from ringto.fraud.alert import Alert, calls_alert, severity
+from ringto.fraud.records import Cdr
+from ringto.fraud.traffic import DOMESTIC_MCC, Traffic, cell_of, dense_indices, foreign_mobile, group
+
+CATEGORY = "roaming_abuse"
+
+
+@dataclass(frozen=True, slots=True)
+class Thresholds:
+    window_s: float = 86400.0
+    short_s: float = 30.0
+    min_short_calls: int = 10  # per caller per window
+    long_talk_s: float = 3 * 3600.0  # per caller per window
+
+
+DEFAULTS: Mapping[str, Thresholds] = {
+    "tollfree": Thresholds(),
+    "local": Thresholds(min_short_calls=15, long_talk_s=4 * 3600.0),
+    "premium": Thresholds(min_short_calls=6, long_talk_s=2 * 3600.0),
+}
+
+
+def detect(traffic: Traffic, limits: Mapping[str, Thresholds] = DEFAULTS) -> Iterator[Alert]:
+    roaming = [c for calls in traffic.inbound.values() for c in calls
+               if c.caller and cell_of(c.access_network_info).startswith(DOMESTIC_MCC)
+               and foreign_mobile(c.caller)]
+    pairs = group(sorted(roaming, key=lambda c: c.start), lambda c: (c.caller, c.service_number))
+    for (caller, number), calls in pairs.items():
+        limit = limits[traffic.kind(number)]
+        short = [c for c in calls if c.answered and c.duration < limit.short_s]
+        hits = {c.call_id: c for i in dense_indices([c.start for c in short], limit.window_s,
+                                                     limit.min_short_calls) for c in (short[i],)}
+        hits.update((c.call_id, c) for c in _long_talk(calls, limit))
+        if hits:
+            yield calls_alert(CATEGORY, f"{caller}@{number}", list(hits.values()),
+                              severity(len(hits), limit.min_short_calls))
+
+
+def _long_talk(calls: list[Cdr], limit: Thresholds) -> Iterable[Cdr]:
+    """Calls inside a window whose talk time adds up past `long_talk_s`."""
+    low, talk, found = 0, 0.0, {}
+    for high, call in enumerate(calls):
+        talk += call.duration
+        while call.start - calls[low].start > limit.window_s:
+            talk -= calls[low].duration
+            low += 1
+        if talk >= limit.long_talk_s:
+            found.update((c.call_id, c) for c in calls[low:high + 1])
+    return found.values()
