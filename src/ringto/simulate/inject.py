@@ -79,7 +79,8 @@ def pbx_hacking(world: World) -> None:
     accounts = [line for line in world.lines if line.office_ips and line.number not in world.claimed]
     moment = at_local_hour(world, _day(world, 3), "evening")
     if not accounts or rng.random() < 0.4:
-        _guess(world, attacker, agent, moment, [f"{rng.randint(100, 999)}" for _ in range(rng.randint(20, 300))])
+        extensions = [f"{rng.randint(100, 999)}" for _ in range(rng.randint(20, 300))]
+        _guess(world, attacker, agent, moment, extensions)
         return
     line = rng.choice(accounts)
     world.claimed.add(line.number)
@@ -136,10 +137,14 @@ def spoofed_identity(world: World) -> None:
 
 
 def collusion(world: World) -> None:
-    """The holder's own phones call their premium number for hours on end."""
+    """The holder's own phones call their premium number for hours on end; their earlier
+    calls to it (a test call, say) belong to the same relationship and share the label."""
     rng = world.rng
     line = _line(world, lambda line: line.kind == "premium")
     customer = next(c for c in world.customers if c.id == line.customer)
+    for record in world.calls:
+        if record.service_number == line.number and record.caller in customer.holder_phones:
+            world.label("call", record.call_id, "collusion")
     phones = [Caller(p, rng.choice(MOBILE_CARRIERS), "") for p in customer.holder_phones]
     first = _day(world)
     for day in range(first, min(world.days, first + rng.randint(3, 10))):
@@ -225,7 +230,7 @@ def long_holding(world: World) -> None:
     line = _line(world, lambda line: True)
     day = _day(world)
     for _ in range(rng.randint(2, 6)):
-        duration = min(12 * 3600.0, max(2 * 3600.0, line.median_s * rng.uniform(30, 80)))
+        duration = min(12 * 3600.0, max(3 * 3600.0, line.median_s * rng.uniform(30, 80)))
         world.call(line.number, world.fresh_caller(), at_local_hour(world, day, "long"), duration,
                    ring_to=line.ring_to, label="long_holding")
 

@@ -65,8 +65,8 @@ def normal_traffic(world: World) -> None:
             weekend = datetime.fromtimestamp(day_start(world, day) + 43200, UTC).weekday() >= 5
             mean = line.daily * (_WEEKEND[line.profile] if weekend else 1.0)
             for _ in range(max(0, round(rng.gauss(mean, mean ** 0.5)))):
-                inbound(world, line, pick_caller(world, line), at_local_hour(world, day, _CURVE[line.profile]),
-                        answered)
+                moment = at_local_hour(world, day, _CURVE[line.profile])
+                inbound(world, line, pick_caller(world, line), moment, answered)
         _extras(world, line)
 
 
@@ -106,9 +106,9 @@ def voting_night(world: World, line: Line, day: int) -> None:
 
 
 def heavy_caller(world: World, line: Line) -> None:
-    """A regular who calls five to nine times on a few days, at human moments."""
+    """A regular at home here who calls five to nine times on a few days, at human moments."""
     rng = world.rng
-    caller = line.regulars[0]
+    caller = next((c for c in line.regulars if c.number.startswith("+31")), line.regulars[0])
     for day in rng.sample(range(world.days), min(world.days, rng.randint(1, 3))):
         for _ in range(rng.randint(5, 9)):
             inbound(world, line, caller, at_local_hour(world, day, _CURVE[line.profile]))

@@ -31,8 +31,8 @@ def populate(world: World, count: int) -> None:
     rng = world.rng
     made = 0
     while made < count:
-        customer = Customer(f"c{len(world.customers) + 1:05d}",
-                            [phone(rng, NL_MOBILE) for _ in range(rng.randint(1, 2))] + [phone(rng, NL_FIXED)])
+        phones = [phone(rng, NL_MOBILE) for _ in range(rng.randint(1, 2))] + [phone(rng, NL_FIXED)]
+        customer = Customer(f"c{len(world.customers) + 1:05d}", phones)
         world.customers.append(customer)
         for _ in range(min(rng.randint(1, 4), count - made)):
             customer.lines.append(_line(world, customer, made))

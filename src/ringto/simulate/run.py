@@ -72,7 +72,8 @@ def write(world: World, out: Path) -> dict[str, int]:
             ([_iso(f.time), f.source_ip, f.username, f.user_agent] for f in failures)),
         "numbers.csv": _write_rows(
             out / "numbers.csv", ("number", "customer_id", "type", "holder_phones"),
-            ([line.number, c.id, line.kind, ";".join(c.holder_phones)] for c in customers for line in c.lines)),
+            ([line.number, c.id, line.kind, ";".join(c.holder_phones)]
+             for c in customers for line in c.lines)),
         "labels.csv": _write_rows(out / "labels.csv", ("kind", "id", "category"), sorted(set(world.labels))),
     }
 

@@ -9,7 +9,7 @@ holder per call, so they trip soonest.
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 
@@ -39,13 +39,17 @@ def detect(traffic: Traffic, limits: Mapping[str, Thresholds] = DEFAULTS) -> Ite
         limit = limits[traffic.kind(number)]
         if len(calls) < limit.min_calls:
             continue
-        days: dict[tuple[str, int], list[Cdr]] = defaultdict(list)
-        for call in calls:
-            if call.caller:
-                days[(call.caller, int(call.start // DAY_S))].append(call)
-        counts = sorted(len(day) for day in days.values())
-        p95 = counts[int(0.95 * (len(counts) - 1))]
-        ceiling = max(limit.min_calls, limit.factor * p95)
-        for (caller, _day), mine in days.items():
-            if len(mine) >= ceiling:
-                yield calls_alert(CATEGORY, f"{caller}@{number}", mine, severity(len(mine), limit.min_calls))
+        keys = [(c.caller, int(c.start // DAY_S)) for c in calls]
+        per_day = Counter(keys)
+        per_day.pop(("", int(calls[0].start // DAY_S)), None)
+        counts = sorted(n for (caller, _), n in per_day.items() if caller)
+        if not counts:
+            continue
+        ceiling = max(limit.min_calls, limit.factor * counts[int(0.95 * (len(counts) - 1))])
+        heavy = {key for key, n in per_day.items() if n >= ceiling and key[0]}
+        found: dict[tuple[str, int], list[Cdr]] = defaultdict(list)
+        for key, call in zip(keys, calls, strict=True):
+            if key in heavy:
+                found[key].append(call)
+        for (caller, _day), mine in found.items():
+            yield calls_alert(CATEGORY, f"{caller}@{number}", mine, severity(len(mine), limit.min_calls))

@@ -10,6 +10,7 @@ numbers pay per call, so fewer calls are needed there.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from statistics import fmean, pstdev
@@ -66,9 +67,10 @@ def detect(traffic: Traffic, limits: Mapping[str, Thresholds] = DEFAULTS) -> Ite
         limit = limits[traffic.kind(number)]
         if len(calls) < limit.min_calls:
             continue
-        for caller, mine in group(calls, lambda c: c.caller).items():
-            if not caller or len(mine) < limit.min_calls:
-                continue
+        frequent = {k for k, n in Counter(c.caller for c in calls).items() if k and n >= limit.min_calls}
+        if not frequent:
+            continue
+        for caller, mine in group((c for c in calls if c.caller in frequent), lambda c: c.caller).items():
             for run in runs(mine, limit.max_gap_s):
                 if regular(run, limit):
                     yield calls_alert(CATEGORY, f"{caller}@{number}", run,

@@ -34,7 +34,7 @@ DEFAULTS: Mapping[str, Thresholds] = {
 
 
 def limit_s(durations: list[float], limit: Thresholds) -> float:
-    """The duration past which a call on this number is held far too long."""
+    """The duration from which a call on this number is held far too long."""
     if len(durations) < limit.min_baseline_calls:
         return max(limit.fallback_s, limit.min_duration_s)
     ordered = sorted(durations)
@@ -49,6 +49,6 @@ def detect(traffic: Traffic, limits: Mapping[str, Thresholds] = DEFAULTS) -> Ite
         if not answered:
             continue
         longest = limit_s([c.duration for c in answered], limit)
-        held = [c for c in answered if c.duration > longest]
+        held = [c for c in answered if c.duration >= longest]
         if held:
             yield calls_alert(CATEGORY, number, held, severity(len(held), 1))

@@ -53,11 +53,12 @@ def detect(traffic: Traffic, limits: Mapping[str, Thresholds] = DEFAULTS) -> Ite
 
 
 def _tiered(calls: list[Cdr], limit: Thresholds) -> list[Cdr]:
+    """Top-tier calls; high-tier ones when repeated, or once the source dialled the top tier."""
     top = [c for c in calls if _tier(c.ring_to) == "top"]
     high = [c for c in calls if _tier(c.ring_to) == "high"]
-    found = top if len(top) >= limit.min_top_calls else []
-    return found + [high[i] for i in dense_indices([c.start for c in high], limit.window_s,
-                                                   limit.min_high_calls)]
+    if len(top) >= limit.min_top_calls:
+        return top + high
+    return [high[i] for i in dense_indices([c.start for c in high], limit.window_s, limit.min_high_calls)]
 
 
 def _sequential(calls: list[Cdr], limit: Thresholds) -> list[Cdr]:

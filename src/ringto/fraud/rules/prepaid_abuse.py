@@ -18,7 +18,7 @@ from statistics import median
 
 from ringto.fraud.alert import Alert, calls_alert, severity
 from ringto.fraud.records import Cdr
-from ringto.fraud.traffic import Traffic, cell_of, dense_indices, group
+from ringto.fraud.traffic import Traffic, cell_of, dense_indices
 
 CATEGORY = "prepaid_abuse"
 
@@ -27,7 +27,8 @@ CATEGORY = "prepaid_abuse"
 class Thresholds:
     max_calls_per_caller: int = 2  # a "new card" calls the number at most this often
     window_s: float = 6 * 3600.0
-    min_callers: int = 6  # new cards on one cell within the window
+    min_callers: int = 6  # new cards on the top one or two cells within the window
+    min_cell_share: float = 0.6  # of the new cards' calls in the window
     min_median_s: float = 240.0  # their calls run until the credit is gone
     min_share: float = 0.3  # of all the number's calls in that time
 
@@ -41,21 +42,38 @@ def detect(traffic: Traffic, limits: Mapping[str, Thresholds | None] = DEFAULTS)
         if limit is None or len(calls) < limit.min_callers:
             continue
         per_caller = Counter(c.caller for c in calls)
-        new = [c for c in calls if c.caller and per_caller[c.caller] <= limit.max_calls_per_caller]
+        new = [c for c in calls if c.caller and c.access_network_info
+               and per_caller[c.caller] <= limit.max_calls_per_caller]
         starts = [c.start for c in calls]
-        for cell, cards in group(new, lambda c: cell_of(c.access_network_info)).items():
-            if cell:
-                hits = _cluster(cards, starts, limit)
-                if hits:
-                    yield calls_alert(CATEGORY, number, hits, severity(len(hits), limit.min_callers))
+        for cluster in _clusters(new, limit):
+            hits = _on_top_cells(cluster, limit)
+            if hits and _dominant(hits, starts, limit):
+                yield calls_alert(CATEGORY, number, hits, severity(len(hits), limit.min_callers))
 
 
-def _cluster(cards: list[Cdr], starts: list[float], limit: Thresholds) -> list[Cdr]:
-    """The cards' calls on one cell if they are many, close in time, long and dominant."""
-    hits = [cards[i] for i in dense_indices([c.start for c in cards], limit.window_s, limit.min_callers)]
-    if len({c.caller for c in hits}) < limit.min_callers:
+def _clusters(new: list[Cdr], limit: Thresholds) -> Iterator[list[Cdr]]:
+    """Runs of new-card calls dense enough in time, split where a window passes empty."""
+    cluster: list[Cdr] = []
+    for index in dense_indices([c.start for c in new], limit.window_s, limit.min_callers):
+        if cluster and new[index].start - cluster[-1].start > limit.window_s:
+            yield cluster
+            cluster = []
+        cluster.append(new[index])
+    if cluster:
+        yield cluster
+
+
+def _on_top_cells(cluster: list[Cdr], limit: Thresholds) -> list[Cdr]:
+    """The cluster's calls on its one or two busiest cells, if they make the pattern."""
+    cells = Counter(cell_of(c.access_network_info) for c in cluster)
+    top = {cell for cell, _ in cells.most_common(2) if cell}
+    hits = [c for c in cluster if cell_of(c.access_network_info) in top]
+    if len({c.caller for c in hits}) < limit.min_callers or len(hits) < limit.min_cell_share * len(cluster):
         return []
-    if median(c.duration for c in hits) < limit.min_median_s:
-        return []
+    return hits if median(c.duration for c in hits) >= limit.min_median_s else []
+
+
+def _dominant(hits: list[Cdr], starts: list[float], limit: Thresholds) -> bool:
+    """True when the cards make up a fair share of all the number's calls meanwhile."""
     total = bisect_right(starts, hits[-1].start) - bisect_left(starts, hits[0].start)
-    return hits if len(hits) >= limit.min_share * total else []
+    return len(hits) >= limit.min_share * total

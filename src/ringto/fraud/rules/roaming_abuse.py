@@ -14,7 +14,15 @@ from dataclasses import dataclass
 
 from ringto.fraud.alert import Alert, calls_alert, severity
 from ringto.fraud.records import Cdr
-from ringto.fraud.traffic import DOMESTIC_MCC, Traffic, cell_of, dense_indices, foreign_mobile, group
+from ringto.fraud.traffic import (
+    DOMESTIC_COUNTRY_CODE,
+    DOMESTIC_MCC,
+    Traffic,
+    cell_of,
+    dense_indices,
+    foreign_mobile,
+    group,
+)
 
 CATEGORY = "roaming_abuse"
 
@@ -35,9 +43,10 @@ DEFAULTS: Mapping[str, Thresholds] = {
 
 
 def detect(traffic: Traffic, limits: Mapping[str, Thresholds] = DEFAULTS) -> Iterator[Alert]:
+    domestic = "+" + DOMESTIC_COUNTRY_CODE
     roaming = [c for calls in traffic.inbound.values() for c in calls
-               if c.caller and cell_of(c.access_network_info).startswith(DOMESTIC_MCC)
-               and foreign_mobile(c.caller)]
+               if c.caller and c.access_network_info and not c.caller.startswith(domestic)
+               and cell_of(c.access_network_info).startswith(DOMESTIC_MCC) and foreign_mobile(c.caller)]
     pairs = group(sorted(roaming, key=lambda c: c.start), lambda c: (c.caller, c.service_number))
     for (caller, number), calls in pairs.items():
         limit = limits[traffic.kind(number)]

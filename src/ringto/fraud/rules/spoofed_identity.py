@@ -34,14 +34,11 @@ DEFAULTS: Mapping[str, Thresholds] = {
 }
 
 
-def _bad(call: Cdr) -> bool:
-    return bool(call.caller) and (call.caller == call.service_number or not valid_caller(call.caller))
-
-
 def detect(traffic: Traffic, limits: Mapping[str, Thresholds] = DEFAULTS) -> Iterator[Alert]:
+    invalid = {caller for caller in {c.caller for c in traffic.calls} if caller and not valid_caller(caller)}
     for number, calls in traffic.inbound.items():
         limit = limits[traffic.kind(number)]
-        bad = [c for c in calls if _bad(c)]
+        bad = [c for c in calls if c.caller in invalid or c.caller == number]
         hits = [bad[i] for i in dense_indices([c.start for c in bad], limit.window_s,
                                               limit.min_bad_callers)]
         if hits:
