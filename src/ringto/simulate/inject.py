@@ -36,13 +36,23 @@ def _mobile(world: World, prefixes: tuple[str, ...] = NL_MOBILE, cell: str | Non
     return Caller(make_phone(world.rng, prefixes), carrier, cell or carrier.cell(world.rng))
 
 
+def _resident(world: World) -> Caller:
+    """Someone new calling from a Dutch number (not a visitor roaming here)."""
+    caller = world.fresh_caller()
+    while not caller.number.startswith("+31"):
+        caller = world.fresh_caller()
+    return caller
+
+
 def _tier_number(world: World, tier: str) -> str:
     prefix = world.rng.choice(TIERS[tier])
     return "+" + prefix + str(world.rng.randrange(10 ** (11 - len(prefix)))).zfill(11 - len(prefix))
 
 
-def _day(world: World, first: int = 0) -> int:
-    return world.rng.randrange(min(first, world.days - 1), world.days)
+def _day(world: World, first: int = 0, span: int = 1) -> int:
+    """A day on which a pattern of `span` days, starting no earlier than `first`, fits."""
+    last = max(world.days - span, 0)
+    return world.rng.randrange(min(first, last), last + 1)
 
 
 def billing_mismatch(world: World) -> None:
@@ -146,8 +156,9 @@ def collusion(world: World) -> None:
         if record.service_number == line.number and record.caller in customer.holder_phones:
             world.label("call", record.call_id, "collusion")
     phones = [Caller(p, rng.choice(MOBILE_CARRIERS), "") for p in customer.holder_phones]
-    first = _day(world)
-    for day in range(first, min(world.days, first + rng.randint(3, 10))):
+    span = min(world.days, rng.randint(3, 10))
+    first = _day(world, span=span)
+    for day in range(first, first + span):
         for _ in range(rng.randint(2, 6)):
             world.call(line.number, rng.choice(phones), at_local_hour(world, day, "evening"),
                        rng.uniform(300, 1500), ring_to=line.ring_to, label="collusion")
@@ -162,7 +173,7 @@ def roaming_abuse(world: World) -> None:
         moment = at_local_hour(world, _day(world), "long")
         short = rng.random() < 0.5
         for _ in range(rng.randint(15, 40) if short else rng.randint(2, 4)):
-            duration = rng.uniform(3, 25) if short else rng.uniform(1.5 * 3600, 4 * 3600)
+            duration = rng.uniform(3, 25) if short else rng.uniform(1.75 * 3600, 4 * 3600)
             moment += rng.uniform(60, 900) + (0 if short else duration)
             world.call(line.number, caller, moment, duration, ring_to=line.ring_to, label="roaming_abuse")
 
@@ -212,8 +223,8 @@ def automated_traffic(world: World) -> None:
     rng = world.rng
     line = _line(world, lambda line: line.kind in ("premium", "tollfree"))
     cell = MOBILE_CARRIERS[1].cell(rng)
-    start = day_start(world, _day(world)) + rng.uniform(0, 86400)
     hours = rng.uniform(10, 60) * 3600
+    start = day_start(world, _day(world, span=3)) + rng.uniform(0, 86400)
     for _ in range(rng.randint(3, 6)):
         sim = _mobile(world, NL_MOBILE, cell)
         period, talk = rng.uniform(900, 2700), rng.uniform(120, 400)
@@ -231,7 +242,7 @@ def long_holding(world: World) -> None:
     day = _day(world)
     for _ in range(rng.randint(2, 6)):
         duration = min(12 * 3600.0, max(3 * 3600.0, line.median_s * rng.uniform(30, 80)))
-        world.call(line.number, world.fresh_caller(), at_local_hour(world, day, "long"), duration,
+        world.call(line.number, _resident(world), at_local_hour(world, day, "long"), duration,
                    ring_to=line.ring_to, label="long_holding")
 
 
@@ -239,11 +250,10 @@ def abnormal_usage(world: World) -> None:
     """One caller ringing a number dozens of times a day, at human moments and lengths."""
     rng = world.rng
     line = _line(world, lambda line: True)
-    caller = world.fresh_caller() if rng.random() < 0.5 else _mobile(world)
-    if not caller.number:
-        caller = _mobile(world)
-    first = _day(world)
-    for day in range(first, min(world.days, first + rng.randint(1, 3))):
+    caller = _resident(world) if rng.random() < 0.5 else _mobile(world)
+    span = min(world.days, rng.randint(1, 3))
+    first = _day(world, span=span)
+    for day in range(first, first + span):
         for _ in range(rng.randint(40, 100)):
             duration = world.human_duration(line.median_s) if rng.random() < 0.9 else None
             world.call(line.number, caller, at_local_hour(world, day, "long"), duration, ring_to=line.ring_to,

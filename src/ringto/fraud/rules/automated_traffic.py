@@ -4,20 +4,22 @@ A simbox holds a few SIM cards at one fixed place (one cell) and calls a number 
 and over, machine-regular: the gaps between calls and their durations barely vary,
 where people's gaps and durations vary about as much as they last (coefficient of
 variation near 1). A run is a caller's calls to one number with no pause longer than
-`max_gap_s`; a run qualifies with enough calls and both variations small. Premium
-numbers pay per call, so fewer calls are needed there.
+`max_gap_s`; a run qualifies with enough calls and both variations small. Several
+SIMs regular in this way on one cell count together (the fixed location of seed item 1),
+so a simbox is seen before each SIM has made many calls. Premium numbers pay per call,
+so fewer calls are needed there.
 """
 
 from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from statistics import fmean, pstdev
 
 from ringto.fraud.alert import Alert, calls_alert, severity
 from ringto.fraud.records import Cdr
-from ringto.fraud.traffic import Traffic, group
+from ringto.fraud.traffic import Traffic, cell_of, group
 
 CATEGORY = "automated_traffic"
 
@@ -29,6 +31,8 @@ class Thresholds:
     max_gap_cv: float = 0.3
     max_duration_cv: float = 0.3
     min_answered: float = 0.8  # share of the run's calls
+    min_sims: int = 2  # regular callers on one cell, when none has `min_calls` yet
+    min_sim_calls: int = 4  # calls of each of them
 
 
 DEFAULTS: Mapping[str, Thresholds] = {
@@ -67,11 +71,32 @@ def detect(traffic: Traffic, limits: Mapping[str, Thresholds] = DEFAULTS) -> Ite
         limit = limits[traffic.kind(number)]
         if len(calls) < limit.min_calls:
             continue
-        frequent = {k for k, n in Counter(c.caller for c in calls).items() if k and n >= limit.min_calls}
-        if not frequent:
-            continue
-        for caller, mine in group((c for c in calls if c.caller in frequent), lambda c: c.caller).items():
+        counts = Counter(c.caller for c in calls)
+        claimed: set[str] = set()
+        for caller, mine in _callers(calls, counts, limit.min_calls).items():
             for run in runs(mine, limit.max_gap_s):
                 if regular(run, limit):
-                    yield calls_alert(CATEGORY, f"{caller}@{number}", run,
-                                      severity(len(run), limit.min_calls))
+                    claimed.update(c.call_id for c in run)
+                    level = severity(len(run), limit.min_calls)
+                    yield calls_alert(CATEGORY, f"{caller}@{number}", run, level)
+        yield from _one_cell(number, [c for c in calls if c.call_id not in claimed], counts, limit)
+
+
+def _callers(calls: list[Cdr], counts: Counter[str], least: int) -> dict[str, list[Cdr]]:
+    frequent = {k for k, n in counts.items() if k and n >= least}
+    return group((c for c in calls if c.caller in frequent), lambda c: c.caller) if frequent else {}
+
+
+def _one_cell(number: str, calls: list[Cdr], counts: Counter[str], limit: Thresholds) -> Iterator[Alert]:
+    """Several SIMs on one cell, each machine-regular, together past `min_calls`.
+
+    Catches a simbox before any one SIM has made `min_calls` calls."""
+    per_sim = replace(limit, min_calls=limit.min_sim_calls)
+    local = [c for c in calls if c.access_network_info and counts[c.caller] >= limit.min_sim_calls]
+    for cell, here in group(local, lambda c: cell_of(c.access_network_info)).items():
+        if len(here) < limit.min_calls:
+            continue
+        sims = [run for mine in _callers(here, Counter(c.caller for c in here), limit.min_sim_calls).values()
+                for run in runs(mine, limit.max_gap_s) if regular(run, per_sim)]
+        if len(sims) >= limit.min_sims and sum(map(len, sims)) >= limit.min_calls:
+            yield calls_alert(CATEGORY, f"{cell}@{number}", [c for run in sims for c in run], "warning")

@@ -18,7 +18,7 @@ from statistics import median
 
 from ringto.fraud.alert import Alert, calls_alert, severity
 from ringto.fraud.records import Cdr
-from ringto.fraud.traffic import Traffic, cell_of, dense_indices
+from ringto.fraud.traffic import Traffic, cell_of, dense_indices, group
 
 CATEGORY = "prepaid_abuse"
 
@@ -27,8 +27,7 @@ CATEGORY = "prepaid_abuse"
 class Thresholds:
     max_calls_per_caller: int = 2  # a "new card" calls the number at most this often
     window_s: float = 6 * 3600.0
-    min_callers: int = 6  # new cards on the top one or two cells within the window
-    min_cell_share: float = 0.6  # of the new cards' calls in the window
+    min_callers: int = 6  # new cards on one or two cells within the window
     min_median_s: float = 240.0  # their calls run until the credit is gone
     min_share: float = 0.3  # of all the number's calls in that time
 
@@ -45,32 +44,43 @@ def detect(traffic: Traffic, limits: Mapping[str, Thresholds | None] = DEFAULTS)
         new = [c for c in calls if c.caller and c.access_network_info
                and per_caller[c.caller] <= limit.max_calls_per_caller]
         starts = [c.start for c in calls]
-        for cluster in _clusters(new, limit):
-            hits = _on_top_cells(cluster, limit)
-            if hits and _dominant(hits, starts, limit):
+        for hits in _on_one_or_two_cells(new, limit):
+            if median(c.duration for c in hits) >= limit.min_median_s and _dominant(hits, starts, limit):
                 yield calls_alert(CATEGORY, number, hits, severity(len(hits), limit.min_callers))
 
 
-def _clusters(new: list[Cdr], limit: Thresholds) -> Iterator[list[Cdr]]:
-    """Runs of new-card calls dense enough in time, split where a window passes empty."""
+def _on_one_or_two_cells(new: list[Cdr], limit: Thresholds) -> Iterator[list[Cdr]]:
+    """Clusters of new cards on one cell, joined with the busiest cell overlapping them,
+    that hold at least `min_callers` cards."""
+    half = (limit.min_callers + 1) // 2
+    spans = []
+    for cell, cards in group(new, lambda c: cell_of(c.access_network_info)).items():
+        if cell and len(cards) >= half:
+            spans.extend(_clusters(cards, limit.window_s, half))
+    spans.sort(key=len, reverse=True)
+    used: set[int] = set()
+    for index, span in enumerate(spans):
+        if index in used:
+            continue
+        partners = [(len(other), j) for j, other in enumerate(spans) if j != index and j not in used
+                    and other[0].start <= span[-1].start and span[0].start <= other[-1].start]
+        pair = [index] + ([max(partners)[1]] if partners else [])
+        hits = sorted((c for j in pair for c in spans[j]), key=lambda c: c.start)
+        if len({c.caller for c in hits}) >= limit.min_callers:
+            used.update(pair)
+            yield hits
+
+
+def _clusters(cards: list[Cdr], window_s: float, min_count: int) -> Iterator[list[Cdr]]:
+    """Runs of calls dense enough in time, split where a window passes empty."""
     cluster: list[Cdr] = []
-    for index in dense_indices([c.start for c in new], limit.window_s, limit.min_callers):
-        if cluster and new[index].start - cluster[-1].start > limit.window_s:
+    for index in dense_indices([c.start for c in cards], window_s, min_count):
+        if cluster and cards[index].start - cluster[-1].start > window_s:
             yield cluster
             cluster = []
-        cluster.append(new[index])
+        cluster.append(cards[index])
     if cluster:
         yield cluster
-
-
-def _on_top_cells(cluster: list[Cdr], limit: Thresholds) -> list[Cdr]:
-    """The cluster's calls on its one or two busiest cells, if they make the pattern."""
-    cells = Counter(cell_of(c.access_network_info) for c in cluster)
-    top = {cell for cell, _ in cells.most_common(2) if cell}
-    hits = [c for c in cluster if cell_of(c.access_network_info) in top]
-    if len({c.caller for c in hits}) < limit.min_callers or len(hits) < limit.min_cell_share * len(cluster):
-        return []
-    return hits if median(c.duration for c in hits) >= limit.min_median_s else []
 
 
 def _dominant(hits: list[Cdr], starts: list[float], limit: Thresholds) -> bool:

@@ -37,7 +37,7 @@ class Thresholds:
 
 DEFAULTS: Mapping[str, Thresholds] = {
     "tollfree": Thresholds(),
-    "local": Thresholds(min_short_calls=15, long_talk_s=4 * 3600.0),
+    "local": Thresholds(min_short_calls=15),
     "premium": Thresholds(min_short_calls=6, long_talk_s=2 * 3600.0),
 }
 
