@@ -9,6 +9,7 @@ from .commands.db import db
 from .commands.demo import demo
 from .commands.number import number
 from .commands.serve import serve
+from .commands.simulate import simulate
 
 
 @click.group()
@@ -19,3 +20,4 @@ def main() -> None:
 
 for command in (db, demo, number, calls, serve):
     main.add_command(command)
+main.add_command(simulate)

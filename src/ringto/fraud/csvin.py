@@ -38,7 +38,8 @@ def _time(text: str, column: str) -> float:
     return moment.timestamp()
 
 
-def _cdr(row: list[str], line: int) -> Cdr:
+def cdr_from_row(row: list[str], line: int = 0) -> Cdr:
+    """One export row (the EXPORT_COLUMNS values, in order) as a `Cdr`; ValueError if bad."""
     (call_id, number, caller, ip, start, answer, _end, duration, disposition, _code,
      ring_to, ani, agent) = row[:13]
     if not call_id:
@@ -103,7 +104,7 @@ def _read(path: str, columns: tuple[str, ...], make: Callable[[list[str], int], 
 
 
 def read_cdrs(path: str) -> list[Cdr]:
-    return list(_read(path, EXPORT_COLUMNS, _cdr))
+    return list(_read(path, EXPORT_COLUMNS, cdr_from_row))
 
 
 def read_auth_failures(path: str) -> list[AuthFailure]:

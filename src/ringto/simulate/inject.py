@@ -241,7 +241,7 @@ def long_holding(world: World) -> None:
     line = _line(world, lambda line: True)
     day = _day(world)
     for _ in range(rng.randint(2, 6)):
-        duration = min(12 * 3600.0, max(3 * 3600.0, line.median_s * rng.uniform(30, 80)))
+        duration = min(12 * 3600.0, max(4 * 3600.0, line.median_s * rng.uniform(30, 80)))
         world.call(line.number, _resident(world), at_local_hour(world, day, "long"), duration,
                    ring_to=line.ring_to, label="long_holding")
 

@@ -1,9 +1,10 @@
 """abnormal_usage: one caller far above the number's own baseline (seed items 3 and 10).
 
 Counted per caller per day (UTC) on one number. The baseline is the number's own
-95th percentile of calls per caller-day, so a support line whose customers call back
-three times a day is judged by that, and a line where everybody calls once by its own.
-A floor per number type keeps busy but honest callers out: premium numbers pay the
+95th percentile of calls per caller-day among the caller-days below the floor, so a
+support line whose customers call back three times a day is judged by that, a line
+where everybody calls once by its own, and the heavy callers themselves cannot raise
+it. A floor per number type keeps busy but honest callers out: premium numbers pay the
 holder per call, so they trip soonest.
 """
 
@@ -23,7 +24,7 @@ DAY_S = 86400
 
 @dataclass(frozen=True, slots=True)
 class Thresholds:
-    factor: float = 5.0  # times the number's 95th percentile of calls per caller-day
+    factor: float = 5.0  # times the number's 95th percentile of ordinary caller-days
     min_calls: int = 20  # per caller-day, whatever the baseline
 
 
@@ -42,10 +43,9 @@ def detect(traffic: Traffic, limits: Mapping[str, Thresholds] = DEFAULTS) -> Ite
         keys = [(c.caller, int(c.start // DAY_S)) for c in calls]
         per_day = Counter(keys)
         per_day.pop(("", int(calls[0].start // DAY_S)), None)
-        counts = sorted(n for (caller, _), n in per_day.items() if caller)
-        if not counts:
-            continue
-        ceiling = max(limit.min_calls, limit.factor * counts[int(0.95 * (len(counts) - 1))])
+        ordinary = sorted(n for (caller, _), n in per_day.items() if caller and n < limit.min_calls)
+        baseline = ordinary[int(0.95 * (len(ordinary) - 1))] if ordinary else 0
+        ceiling = max(limit.min_calls, limit.factor * baseline)
         heavy = {key for key, n in per_day.items() if n >= ceiling and key[0]}
         found: dict[tuple[str, int], list[Cdr]] = defaultdict(list)
         for key, call in zip(keys, calls, strict=True):
