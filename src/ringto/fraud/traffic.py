@@ -5,7 +5,9 @@ the carriers' border addresses), so they are built here once instead of eleven t
 
 Carrier border addresses (SBCs) are not configured but inferred: a border brings calls
 from many different callers to several of our numbers, while a customer's phone
-system presents its own few numbers and a spoofing box targets one or two numbers.
+system presents its own few numbers and a spoofing box targets one or two numbers. An
+address in the same /24 as a border is taken for the same carrier's twin SBC, since a
+quiet one may carry too few numbers to show on its own.
 A call is *outbound* (placed from a phone account) when it does not come from a border
 and presents the account's own number as the caller.
 """
@@ -79,11 +81,20 @@ def infer_borders(calls: list[Cdr]) -> frozenset[str]:
     for call in calls:
         numbers[call.caller_ip].add(call.service_number)
         callers[call.caller_ip].add(call.caller)
-    return frozenset(
+    borders = {
         ip for ip, served in numbers.items()
         if len(served) >= BORDER_MIN_NUMBERS
         and len(callers[ip]) >= BORDER_MIN_CALLERS_PER_NUMBER * len(served)
-    )
+    }
+    subnets = {_subnet(ip) for ip in borders}
+    return frozenset(borders | {ip for ip in numbers if ip and _subnet(ip) in subnets})
+
+
+def _subnet(ip: str) -> str:
+    """The /24 (IPv4) or /64 (IPv6) of an address: carriers put their SBCs side by side."""
+    if ":" in ip:
+        return ":".join(ip.split(":")[:4])
+    return ip.rsplit(".", 1)[0]
 
 
 @lru_cache(maxsize=4096)

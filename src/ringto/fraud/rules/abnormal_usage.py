@@ -31,7 +31,7 @@ class Thresholds:
 DEFAULTS: Mapping[str, Thresholds] = {
     "tollfree": Thresholds(),
     "local": Thresholds(min_calls=25),
-    "premium": Thresholds(min_calls=12),
+    "premium": Thresholds(min_calls=15),
 }
 
 
