@@ -38,7 +38,7 @@ def _time(text: str, column: str) -> float:
     return moment.timestamp()
 
 
-def cdr_from_row(row: list[str], line: int = 0) -> Cdr:
+def cdr_from_row(row: list[str], _line: int = 0) -> Cdr:
     """One export row (the EXPORT_COLUMNS values, in order) as a `Cdr`; ValueError if bad."""
     (call_id, number, caller, ip, start, answer, _end, duration, disposition, _code,
      ring_to, ani, agent) = row[:13]
@@ -55,7 +55,7 @@ def cdr_from_row(row: list[str], line: int = 0) -> Cdr:
     if seconds < 0:
         raise ValueError(f"duration_s {duration!r} is negative")
     return Cdr(call_id, number, caller, ip, _time(start, "start_utc"), bool(answer), seconds,
-               disposition, ring_to, ani, agent, line)
+               disposition, ring_to, ani, agent)
 
 
 def _auth(row: list[str], _line: int) -> AuthFailure:

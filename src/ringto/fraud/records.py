@@ -24,7 +24,6 @@ class Cdr:
     ring_to: str
     access_network_info: str
     user_agent: str
-    line: int = 0
 
 
 @dataclass(slots=True, frozen=True)

@@ -42,6 +42,7 @@ class Traffic:
     inbound: dict[str, list[Cdr]]
     outbound: list[Cdr]
     borders: frozenset[str]
+    direct: list[Cdr]  # inbound calls with a caller number that did not come through a border
     auth_failures: list[AuthFailure] = field(default_factory=list)
     carrier: list[Cdr] | None = None
     numbers: dict[str, HeldNumber] = field(default_factory=dict)
@@ -52,14 +53,18 @@ class Traffic:
         ordered = sorted(calls, key=_by_time)
         borders = infer_borders(ordered)
         inbound: dict[str, list[Cdr]] = defaultdict(list)
-        outbound = []
+        outbound, direct = [], []
         for call in ordered:
-            if call.caller == call.service_number and call.caller_ip not in borders:
+            if call.caller_ip in borders:
+                inbound[call.service_number].append(call)
+            elif call.caller == call.service_number:
                 outbound.append(call)
             else:
                 inbound[call.service_number].append(call)
+                if call.caller and call.caller_ip:
+                    direct.append(call)
         return cls(
-            ordered, dict(inbound), outbound, borders,
+            ordered, dict(inbound), outbound, borders, direct,
             sorted(auth_failures, key=lambda f: (f.time, f.source_ip, f.username)),
             None if carrier is None else sorted(carrier, key=_by_time),
             {n.number: n for n in numbers},

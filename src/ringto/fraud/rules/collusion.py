@@ -11,7 +11,7 @@ numbers nobody is paid, so the rule is off there (`None`).
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 
 from ringto.fraud.alert import Alert, calls_alert, severity
@@ -29,25 +29,28 @@ class Thresholds:
 DEFAULTS: Mapping[str, Thresholds | None] = {"tollfree": None, "local": None, "premium": Thresholds()}
 
 
-def holder_phones(traffic: Traffic) -> dict[str, set[str]]:
-    """Per number, the phones of its holder (customer), as far as the inputs tell."""
-    by_customer: dict[str, set[str]] = defaultdict(set)
+def holder_phones(traffic: Traffic, numbers: Iterable[str]) -> dict[str, set[str]]:
+    """For each of `numbers`, the phones of its holder (customer), as far as the inputs tell."""
     customer_of = {n: held.customer_id for n, held in traffic.numbers.items()}
-    for held in traffic.numbers.values():
-        by_customer[held.customer_id] |= held.holder_phones | {held.number}
-    for call in traffic.calls:
-        if call.ring_to.startswith("+"):
-            by_customer[customer_of.get(call.service_number, call.service_number)].add(call.ring_to)
-    return {number: by_customer[customer_of.get(number, number)] for number in traffic.inbound}
+    held_by: dict[str, set[str]] = defaultdict(set)
+    for number in traffic.inbound:
+        held_by[customer_of.get(number, number)].add(number)
+    phones: dict[str, set[str]] = {}
+    for customer in {customer_of.get(n, n) for n in numbers}:
+        own = set(held_by[customer])
+        for number in held_by[customer]:
+            held = traffic.numbers.get(number)
+            own |= held.holder_phones if held else set()
+            own |= {c.ring_to for c in traffic.inbound[number] if c.ring_to.startswith("+")}
+        phones[customer] = own
+    return {n: phones[customer_of.get(n, n)] for n in numbers}
 
 
 def detect(traffic: Traffic, limits: Mapping[str, Thresholds | None] = DEFAULTS) -> Iterator[Alert]:
-    phones = holder_phones(traffic)
-    for number, calls in traffic.inbound.items():
-        limit = limits[traffic.kind(number)]
-        if limit is None:
-            continue
-        own = phones[number]
+    watched = [n for n in traffic.inbound if limits[traffic.kind(n)] is not None]
+    phones = holder_phones(traffic, watched)
+    for number in watched:
+        limit, calls, own = limits[traffic.kind(number)], traffic.inbound[number], phones[number]
         mine = [c for c in calls if c.caller in own and c.caller != number]
         answered = [c for c in mine if c.answered]
         if len(answered) >= limit.min_calls and sum(c.duration for c in answered) >= limit.min_talk_s:

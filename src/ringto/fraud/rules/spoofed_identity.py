@@ -36,16 +36,16 @@ DEFAULTS: Mapping[str, Thresholds] = {
 
 def detect(traffic: Traffic, limits: Mapping[str, Thresholds] = DEFAULTS) -> Iterator[Alert]:
     invalid = {caller for caller in {c.caller for c in traffic.calls} if caller and not valid_caller(caller)}
-    for number, calls in traffic.inbound.items():
+    borders = traffic.borders
+    bad = [c for c in traffic.calls if c.caller in invalid
+           or (c.caller == c.service_number and c.caller_ip in borders)]
+    for number, calls in group(bad, lambda c: c.service_number).items():
         limit = limits[traffic.kind(number)]
-        bad = [c for c in calls if c.caller in invalid or c.caller == number]
-        hits = [bad[i] for i in dense_indices([c.start for c in bad], limit.window_s,
-                                              limit.min_bad_callers)]
+        hits = [calls[i] for i in dense_indices([c.start for c in calls], limit.window_s,
+                                                limit.min_bad_callers)]
         if hits:
             yield calls_alert(CATEGORY, number, hits, severity(len(hits), limit.min_bad_callers))
-    direct = [c for calls in traffic.inbound.values() for c in calls
-              if c.caller and c.caller_ip and c.caller_ip not in traffic.borders]
-    for ip, calls in group(sorted(direct, key=lambda c: c.start), lambda c: c.caller_ip).items():
+    for ip, calls in group(traffic.direct, lambda c: c.caller_ip).items():
         yield from _changing(ip, calls, limits[traffic.kind(calls[0].service_number)])
 
 
