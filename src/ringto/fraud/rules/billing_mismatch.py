@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
+from operator import attrgetter
 
 from ringto.fraud.alert import Alert, calls_alert, severity
 from ringto.fraud.records import Cdr
@@ -33,7 +34,7 @@ DEFAULTS: Mapping[str, Thresholds] = {
 
 def mismatches(ours: list[Cdr], theirs: list[Cdr], tolerance_s: Callable[[str], float]) -> list[Cdr]:
     """The records (ours or the carrier's) that the other side does not bear out."""
-    by_id = {c.call_id: c for c in ours}
+    by_id = dict(zip(map(attrgetter("call_id"), ours), ours, strict=True))
     seen: set[str] = set()
     found = []
     for record in theirs:
@@ -46,7 +47,7 @@ def mismatches(ours: list[Cdr], theirs: list[Cdr], tolerance_s: Callable[[str], 
     if theirs:
         sources = {c.caller_ip for c in theirs}
         first, last = theirs[0].start, theirs[-1].start
-        found.extend(c for c in ours if c.call_id not in seen and c.caller_ip in sources
+        found.extend(c for c in ours if c.caller_ip in sources and c.call_id not in seen
                      and first <= c.start <= last)
     return found
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from ringto.fraud.alert import Alert, calls_alert, severity
 from ringto.fraud.records import Cdr
 from ringto.fraud.traffic import (
+    CALLER,
     DOMESTIC_COUNTRY_CODE,
     DOMESTIC_MCC,
     Traffic,
@@ -44,8 +45,8 @@ DEFAULTS: Mapping[str, Thresholds] = {
 
 def detect(traffic: Traffic, limits: Mapping[str, Thresholds] = DEFAULTS) -> Iterator[Alert]:
     domestic = "+" + DOMESTIC_COUNTRY_CODE
-    roaming = [c for calls in traffic.inbound.values() for c in calls
-               if c.caller and c.access_network_info and not c.caller.startswith(domestic)
+    foreign = {x for x in set(map(CALLER, traffic.calls)) if x and not x.startswith(domestic)}
+    roaming = [c for c in traffic.calls if c.caller in foreign and c.access_network_info
                and cell_of(c.access_network_info).startswith(DOMESTIC_MCC) and foreign_mobile(c.caller)]
     pairs = group(sorted(roaming, key=lambda c: c.start), lambda c: (c.caller, c.service_number))
     for (caller, number), calls in pairs.items():

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from ringto.fraud.alert import Alert, calls_alert, severity
 from ringto.fraud.records import Cdr
-from ringto.fraud.traffic import Traffic, dense_indices, group, valid_caller
+from ringto.fraud.traffic import CALLER, Traffic, dense_indices, group, valid_caller
 
 CATEGORY = "spoofed_identity"
 
@@ -35,7 +35,7 @@ DEFAULTS: Mapping[str, Thresholds] = {
 
 
 def detect(traffic: Traffic, limits: Mapping[str, Thresholds] = DEFAULTS) -> Iterator[Alert]:
-    invalid = {caller for caller in {c.caller for c in traffic.calls} if caller and not valid_caller(caller)}
+    invalid = {caller for caller in set(map(CALLER, traffic.calls)) if caller and not valid_caller(caller)}
     borders = traffic.borders
     bad = [c for c in traffic.calls if c.caller in invalid
            or (c.caller == c.service_number and c.caller_ip in borders)]
