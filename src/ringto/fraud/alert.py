@@ -21,6 +21,10 @@ RANK = {name: index for index, name in enumerate(CATEGORIES)}
 
 @dataclass(slots=True, frozen=True)
 class Alert:
+    """One suspicion. `subject` is what a measure would act on: a service number
+    (`+31900…`), a source IP (pbx_hacking, a spoofing box), a caller on a number
+    (`+3161…@+31900…`) or a cell on a number (`20408…@+31900…`, a simbox)."""
+
     category: str
     subject: str
     call_ids: tuple[str, ...]

@@ -38,7 +38,7 @@ def _time(text: str, column: str) -> float:
     return moment.timestamp()
 
 
-def cdr_from_row(row: list[str], _line: int = 0) -> Cdr:
+def cdr_from_row(row: list[str]) -> Cdr:
     """One export row (the EXPORT_COLUMNS values, in order) as a `Cdr`; ValueError if bad."""
     (call_id, number, caller, ip, start, answer, _end, duration, disposition, _code,
      ring_to, ani, agent) = row[:13]
@@ -58,14 +58,14 @@ def cdr_from_row(row: list[str], _line: int = 0) -> Cdr:
                disposition, ring_to, ani, agent)
 
 
-def _auth(row: list[str], _line: int) -> AuthFailure:
+def _auth(row: list[str]) -> AuthFailure:
     time, ip, username, agent = row[:4]
     if not ip:
         raise ValueError("source_ip is empty")
     return AuthFailure(_time(time, "time_utc"), ip, username, agent)
 
 
-def _number(row: list[str], _line: int) -> HeldNumber:
+def _number(row: list[str]) -> HeldNumber:
     number, customer, kind, phones = row[:4]
     if not number:
         raise ValueError("number is empty")
@@ -81,22 +81,37 @@ def _open(path: str) -> TextIO:
         raise InputError(path, 0, exc.strerror or str(exc)) from exc
 
 
-def _read(path: str, columns: tuple[str, ...], make: Callable[[list[str], int], T]) -> Iterator[T]:
+def _read(path: str, columns: tuple[str, ...], make: Callable[[list[str]], T]) -> list[T]:
+    """Every row through `make`, in one C-level pass; should any row fail, the file is read
+    again row by row, which finds the first bad line and names it."""
+    with _open(path) as stream:
+        reader = csv.reader(stream)
+        try:
+            _check_header(path, next(reader, None), columns)
+            return list(map(make, filter(None, reader)))
+        except (ValueError, csv.Error, UnicodeDecodeError):
+            pass
+    return list(_read_rows(path, columns, make))
+
+
+def _check_header(path: str, header: list[str] | None, columns: tuple[str, ...]) -> None:
+    if header is None or tuple(header[:len(columns)]) != columns:
+        raise InputError(path, 1, f"header must start with {','.join(columns)}")
+
+
+def _read_rows(path: str, columns: tuple[str, ...], make: Callable[[list[str]], T]) -> Iterator[T]:
     with _open(path) as stream:
         reader = csv.reader(stream)
         try:
             header = next(reader, None)
-            if header is None or tuple(header[:len(columns)]) != columns:
-                raise InputError(path, 1, f"header must start with {','.join(columns)}")
-            width = len(columns)
+            _check_header(path, header, columns)
             for row in reader:
                 if not row:
                     continue
-                if len(row) < width:
-                    raise InputError(path, reader.line_num,
-                                     f"{len(row)} fields, expected {len(header)}")
+                if len(row) < len(columns):
+                    raise InputError(path, reader.line_num, f"{len(row)} fields, expected {len(header)}")
                 try:
-                    yield make(row, reader.line_num)
+                    yield make(row)
                 except ValueError as exc:
                     raise InputError(path, reader.line_num, str(exc)) from None
         except (csv.Error, UnicodeDecodeError) as exc:
@@ -104,12 +119,12 @@ def _read(path: str, columns: tuple[str, ...], make: Callable[[list[str], int], 
 
 
 def read_cdrs(path: str) -> list[Cdr]:
-    return list(_read(path, EXPORT_COLUMNS, cdr_from_row))
+    return _read(path, EXPORT_COLUMNS, cdr_from_row)
 
 
 def read_auth_failures(path: str) -> list[AuthFailure]:
-    return list(_read(path, AUTH_COLUMNS, _auth))
+    return _read(path, AUTH_COLUMNS, _auth)
 
 
 def read_numbers(path: str) -> list[HeldNumber]:
-    return list(_read(path, NUMBER_COLUMNS, _number))
+    return _read(path, NUMBER_COLUMNS, _number)

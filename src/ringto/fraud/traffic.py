@@ -145,7 +145,7 @@ def valid_caller(caller: str) -> bool:
     digits = caller[1:]
     if caller[:1] != "+" or not digits.isdigit():
         return False
-    for size in (1, 2, 3):
+    for size in (2, 1, 3):  # country codes are prefix-free, so any order finds the one
         code = digits[:size]
         pattern = _PATTERNS.get(code, _UNSEEN)
         if pattern is _UNSEEN:

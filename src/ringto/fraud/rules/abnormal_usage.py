@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from ringto.fraud.alert import Alert, calls_alert, severity
 from ringto.fraud.records import Cdr
-from ringto.fraud.traffic import Traffic
+from ringto.fraud.traffic import CALLER, Traffic
 
 CATEGORY = "abnormal_usage"
 DAY_S = 86400
@@ -40,15 +40,18 @@ def detect(traffic: Traffic, limits: Mapping[str, Thresholds] = DEFAULTS) -> Ite
         limit = limits[traffic.kind(number)]
         if len(calls) < limit.min_calls:
             continue
-        keys = [(c.caller, int(c.start // DAY_S)) for c in calls]
-        per_day = Counter(keys)
-        per_day.pop(("", int(calls[0].start // DAY_S)), None)
-        ordinary = sorted(n for (caller, _), n in per_day.items() if caller and n < limit.min_calls)
+        totals = Counter(map(CALLER, calls))
+        del totals[""]
+        repeat = [c for c in calls if totals[c.caller] > 1]
+        per_day = Counter((c.caller, int(c.start // DAY_S)) for c in repeat)
+        once = sum(1 for n in totals.values() if n == 1)  # callers with one call: one caller-day of 1
+        ordinary = sorted([1] * once + [n for n in per_day.values() if n < limit.min_calls])
         baseline = ordinary[int(0.95 * (len(ordinary) - 1))] if ordinary else 0
         ceiling = max(limit.min_calls, limit.factor * baseline)
-        heavy = {key for key, n in per_day.items() if n >= ceiling and key[0]}
+        heavy = {key for key, n in per_day.items() if n >= ceiling}
         found: dict[tuple[str, int], list[Cdr]] = defaultdict(list)
-        for key, call in zip(keys, calls, strict=True):
+        for call in repeat:
+            key = (call.caller, int(call.start // DAY_S))
             if key in heavy:
                 found[key].append(call)
         for (caller, _day), mine in found.items():

@@ -12,7 +12,7 @@ so fewer calls are needed there.
 
 from __future__ import annotations
 
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, replace
 from math import fsum, sqrt
@@ -92,15 +92,17 @@ def _callers(calls: list[Cdr], counts: Counter[str], least: int) -> dict[str, li
 
 
 def _one_cell(number: str, calls: list[Cdr], counts: Counter[str], limit: Thresholds) -> Iterator[Alert]:
-    """Several SIMs on one cell, each machine-regular, together past `min_calls`.
-
-    Catches a simbox before any one SIM has made `min_calls` calls."""
+    """Several SIMs placed on one cell (that of their first call), each machine-regular,
+    together past `min_calls`: a simbox seen before any one SIM has made `min_calls`."""
     per_sim = replace(limit, min_calls=limit.min_sim_calls)
-    local = [c for c in calls if c.access_network_info and counts[c.caller] >= limit.min_sim_calls]
-    for cell, here in group(local, lambda c: cell_of(c.access_network_info)).items():
-        if len(here) < limit.min_calls:
+    cells: dict[str, list[list[Cdr]]] = defaultdict(list)
+    for mine in _callers(calls, counts, limit.min_sim_calls).values():
+        cell = cell_of(mine[0].access_network_info)
+        if cell:
+            cells[cell].append(mine)
+    for cell, placed in cells.items():
+        if len(placed) < limit.min_sims or sum(map(len, placed)) < limit.min_calls:
             continue
-        sims = [run for mine in _callers(here, Counter(map(CALLER, here)), limit.min_sim_calls).values()
-                for run in runs(mine, limit.max_gap_s) if regular(run, per_sim)]
+        sims = [run for mine in placed for run in runs(mine, limit.max_gap_s) if regular(run, per_sim)]
         if len(sims) >= limit.min_sims and sum(map(len, sims)) >= limit.min_calls:
             yield calls_alert(CATEGORY, f"{cell}@{number}", [c for run in sims for c in run], "warning")
