@@ -16,7 +16,7 @@ type; the per-type rows keep the shape of the other rules.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 
 from ringto.fraud.alert import Alert, calls_alert, severity
@@ -66,7 +66,8 @@ def _guessing(failures: list[AuthFailure], limit: Thresholds) -> bool:
     return False
 
 
-def new_sources(outbound: list[Cdr], limit_of) -> dict[tuple[str, str], list[Cdr]]:
+def new_sources(outbound: list[Cdr],
+                limit_of: Callable[[str], Thresholds]) -> dict[tuple[str, str], list[Cdr]]:
     """(account, IP) pairs where an account's new address calls listed risk tiers."""
     history: Counter[str] = Counter()
     known: dict[str, set[str]] = defaultdict(set)

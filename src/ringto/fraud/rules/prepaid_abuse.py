@@ -50,8 +50,8 @@ def detect(traffic: Traffic, limits: Mapping[str, Thresholds | None] = DEFAULTS)
 
 
 def _on_one_or_two_cells(new: list[Cdr], limit: Thresholds) -> Iterator[list[Cdr]]:
-    """Clusters of new cards on one cell, joined with the busiest cell overlapping them,
-    that hold at least `min_callers` cards."""
+    """Clusters of new cards on one cell, joined with the busiest cell clustered within a
+    window of them (cards move on, or sit on two cells), that hold at least `min_callers`."""
     half = (limit.min_callers + 1) // 2
     spans = []
     for cell, cards in group(new, lambda c: cell_of(c.access_network_info)).items():
@@ -62,8 +62,9 @@ def _on_one_or_two_cells(new: list[Cdr], limit: Thresholds) -> Iterator[list[Cdr
     for index, span in enumerate(spans):
         if index in used:
             continue
+        near = limit.window_s
         partners = [(len(other), j) for j, other in enumerate(spans) if j != index and j not in used
-                    and other[0].start <= span[-1].start and span[0].start <= other[-1].start]
+                    and other[0].start <= span[-1].start + near and span[0].start <= other[-1].start + near]
         pair = [index] + ([max(partners)[1]] if partners else [])
         hits = sorted((c for j in pair for c in spans[j]), key=lambda c: c.start)
         if len({c.caller for c in hits}) >= limit.min_callers:
