@@ -3,17 +3,17 @@ very long calls (seed item 12), which their home operator often cannot collect.
 
 A foreign mobile caller (libphonenumber) whose P-Access-Network-Info cell carries our
 mobile country code is roaming here. Tourists call a service number once or twice and
-talk normally; abuse is a stream of short calls or hours of talk within a day. Premium
-numbers pay out per minute, so they trip sooner than toll-free and local ones.
+talk normally, now and then for long; abuse is a stream of short calls, or call after
+call held for hours, within a day. Premium numbers pay out per minute, so they trip
+sooner than toll-free and local ones.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 
 from ringto.fraud.alert import Alert, calls_alert, severity
-from ringto.fraud.records import Cdr
 from ringto.fraud.traffic import (
     CALLER,
     DOMESTIC_COUNTRY_CODE,
@@ -33,13 +33,14 @@ class Thresholds:
     window_s: float = 86400.0
     short_s: float = 30.0
     min_short_calls: int = 10  # per caller per window
-    long_talk_s: float = 3 * 3600.0  # per caller per window
+    long_call_s: float = 1.5 * 3600.0
+    min_long_calls: int = 2  # that long, per caller per window
 
 
 DEFAULTS: Mapping[str, Thresholds] = {
     "tollfree": Thresholds(),
     "local": Thresholds(min_short_calls=15),
-    "premium": Thresholds(min_short_calls=6, long_talk_s=2 * 3600.0),
+    "premium": Thresholds(min_short_calls=6, long_call_s=3600.0),
 }
 
 
@@ -54,20 +55,9 @@ def detect(traffic: Traffic, limits: Mapping[str, Thresholds] = DEFAULTS) -> Ite
         short = [c for c in calls if c.answered and c.duration < limit.short_s]
         hits = {c.call_id: c for i in dense_indices([c.start for c in short], limit.window_s,
                                                      limit.min_short_calls) for c in (short[i],)}
-        hits.update((c.call_id, c) for c in _long_talk(calls, limit))
+        long = [c for c in calls if c.answered and c.duration >= limit.long_call_s]
+        hits.update((long[i].call_id, long[i]) for i in dense_indices([c.start for c in long], limit.window_s,
+                                                                       limit.min_long_calls))
         if hits:
             yield calls_alert(CATEGORY, f"{caller}@{number}", list(hits.values()),
                               severity(len(hits), limit.min_short_calls))
-
-
-def _long_talk(calls: list[Cdr], limit: Thresholds) -> Iterable[Cdr]:
-    """Calls inside a window whose talk time adds up past `long_talk_s`."""
-    low, talk, found = 0, 0.0, {}
-    for high, call in enumerate(calls):
-        talk += call.duration
-        while call.start - calls[low].start > limit.window_s:
-            talk -= calls[low].duration
-            low += 1
-        if talk >= limit.long_talk_s:
-            found.update((c.call_id, c) for c in calls[low:high + 1])
-    return found.values()
