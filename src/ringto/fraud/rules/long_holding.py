@@ -1,12 +1,12 @@
 """long_holding: calls held open far longer than the service warrants (seed item 10).
 
-"Far longer" is measured against the number's own answered calls: `factor` times their
-median, and never below a floor per number type. The median, not a high percentile,
-because the held calls themselves must not raise the bar: a quiet number with a few
-calls held for hours would otherwise hide them in its own 95th percentile. So a call centre whose
-calls run for an hour is judged by its own hour, and an information line by its
-minutes. With too few calls for a baseline only the floor applies. Premium numbers pay
-per minute, so their floor is lowest.
+"Far longer" is measured against the number's own conversations: `factor` times the
+median of its answered calls, and never below a floor per number type. The median, not
+a high percentile, so the held calls cannot raise their own bar on a quiet number; calls
+too short to be a conversation stay out of it, so a flood of half-second calls cannot
+pull it down. A call centre whose calls run for an hour is judged by its hour, an
+information line by its minutes. With too few calls for a baseline only the fallback
+applies. Premium numbers pay per minute, so their floor is lowest.
 """
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ class Thresholds:
     factor: float = 20.0  # times the number's median duration
     min_duration_s: float = 3600.0  # never flag a call shorter than this
     min_baseline_calls: int = 30
+    min_conversation_s: float = 10.0  # shorter calls (hang-ups, floods) stay out of the baseline
     fallback_s: float = 3 * 3600.0  # the limit while the baseline is too thin
 
 
@@ -49,7 +50,7 @@ def detect(traffic: Traffic, limits: Mapping[str, Thresholds] = DEFAULTS) -> Ite
         answered = [c for c in calls if c.answered]
         if not answered:
             continue
-        longest = limit_s([c.duration for c in answered], limit)
+        longest = limit_s([c.duration for c in answered if c.duration >= limit.min_conversation_s], limit)
         held = [c for c in answered if c.duration >= longest]
         if held:
             yield calls_alert(CATEGORY, number, held, severity(len(held), 1))
