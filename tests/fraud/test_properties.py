@@ -7,9 +7,10 @@ import random
 import phonenumbers
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from phonenumbers import PhoneNumberType
 
 from ringto.fraud.scan import scan
-from ringto.fraud.traffic import Traffic, dense_indices, valid_caller
+from ringto.fraud.traffic import Traffic, dense_indices, foreign_mobile, valid_caller
 from ringto.simulate import inject
 
 from .conftest import small_world
@@ -41,6 +42,9 @@ def test_valid_caller_agrees_with_libphonenumber(code, subscriber):
     if phonenumbers.national_significant_number(parsed) != str(subscriber):
         return  # libphonenumber dropped a national prefix from a malformed E.164 string
     assert valid_caller(text) == phonenumbers.is_valid_number(parsed)
+    mobile = phonenumbers.number_type(parsed) in (PhoneNumberType.MOBILE,
+                                                  PhoneNumberType.FIXED_LINE_OR_MOBILE)
+    assert foreign_mobile(text) == (mobile and code != 31)
 
 
 _SHUFFLED = small_world(5, numbers=30, days=4)

@@ -15,7 +15,7 @@ and presents the account's own number as the caller.
 from __future__ import annotations
 
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -30,7 +30,6 @@ DOMESTIC_COUNTRY_CODE = "31"
 DOMESTIC_MCC = "204"  # the Netherlands' mobile country code (ITU-T E.212)
 BORDER_MIN_NUMBERS = 3
 BORDER_MIN_CALLERS_PER_NUMBER = 3
-_MOBILE = {PhoneNumberType.MOBILE, PhoneNumberType.FIXED_LINE_OR_MOBILE}
 _TYPE_OF = {PhoneNumberType.TOLL_FREE: "tollfree", PhoneNumberType.PREMIUM_RATE: "premium"}
 
 
@@ -46,6 +45,7 @@ class Traffic:
     auth_failures: list[AuthFailure] = field(default_factory=list)
     carrier: list[Cdr] | None = None
     numbers: dict[str, HeldNumber] = field(default_factory=dict)
+    _callers: dict[str, Counter[str]] = field(default_factory=dict, repr=False)
 
     @classmethod
     def of(cls, calls: Iterable[Cdr], auth_failures: Iterable[AuthFailure] = (),
@@ -69,6 +69,13 @@ class Traffic:
             None if carrier is None else sorted(carrier, key=_by_time),
             {n.number: n for n in numbers},
         )
+
+    def callers_of(self, number: str) -> Counter[str]:
+        """Inbound calls per caller ('' for hidden) on one number, counted once for all rules."""
+        counts = self._callers.get(number)
+        if counts is None:
+            counts = self._callers[number] = Counter(map(CALLER, self.inbound[number]))
+        return counts
 
     def kind(self, number: str) -> str:
         """tollfree, local or premium: from the numbers file, else from libphonenumber."""
@@ -142,27 +149,37 @@ def valid_caller(caller: str) -> bool:
     a new caller on most calls. It is stricter in one way: an E.164 string that still
     carries a national prefix (+7 8…) is not valid. A test compares the two.
     """
-    digits = caller[1:]
-    if caller[:1] != "+" or not digits.isdigit():
-        return False
-    for size in (2, 1, 3):  # country codes are prefix-free, so any order finds the one
-        code = digits[:size]
-        pattern = _PATTERNS.get(code, _UNSEEN)
-        if pattern is _UNSEEN:
-            pattern = _PATTERNS[code] = _valid_pattern(code)
-        if pattern is not None:
-            return pattern.fullmatch(digits[size:]) is not None
-    return False
+    return _matches(caller, _VALID, _TYPE_DESCS)
+
+
+def foreign_mobile(caller: str) -> bool:
+    """A valid mobile number of another country than ours (same pattern matching)."""
+    return not caller.startswith("+" + DOMESTIC_COUNTRY_CODE) and _matches(caller, _MOBILE, ("mobile",))
 
 
 _TYPE_DESCS = ("fixed_line", "mobile", "toll_free", "premium_rate", "shared_cost", "personal_number",
                "voip", "pager", "uan", "voicemail")
 _UNSEEN = re.compile("(?!)")
-_PATTERNS: dict[str, re.Pattern[str] | None] = {}
+_VALID: dict[str, re.Pattern[str] | None] = {}
+_MOBILE: dict[str, re.Pattern[str] | None] = {}
 
 
-def _valid_pattern(code: str) -> re.Pattern[str] | None:
-    """The union of a country code's number-type patterns, None if `code` is not one."""
+def _matches(caller: str, memo: dict[str, re.Pattern[str] | None], descs: tuple[str, ...]) -> bool:
+    digits = caller[1:]
+    if caller[:1] != "+" or not digits.isdigit():
+        return False
+    for size in (2, 1, 3):  # country codes are prefix-free, so any order finds the one
+        code = digits[:size]
+        pattern = memo.get(code, _UNSEEN)
+        if pattern is _UNSEEN:
+            pattern = memo[code] = _type_pattern(code, descs)
+        if pattern is not None:
+            return pattern.fullmatch(digits[size:]) is not None
+    return False
+
+
+def _type_pattern(code: str, descs: tuple[str, ...]) -> re.Pattern[str] | None:
+    """The union of a country code's patterns for `descs`, None if `code` is not one."""
     regions = COUNTRY_CODE_TO_REGION_CODE.get(int(code))
     if not regions or code.startswith("0"):
         return None
@@ -170,20 +187,11 @@ def _valid_pattern(code: str) -> re.Pattern[str] | None:
     for region in regions:
         metadata = (PhoneMetadata.metadata_for_nongeo_region(int(code)) if region == "001"
                     else PhoneMetadata.metadata_for_region(region))
-        for name in _TYPE_DESCS:
+        for name in descs:
             desc = getattr(metadata, name, None) if metadata else None
             if desc is not None and desc.national_number_pattern:
                 parts.append(f"(?:{desc.national_number_pattern})")
     return re.compile("|".join(parts) or "(?!)")
-
-
-@lru_cache(maxsize=1 << 16)
-def foreign_mobile(caller: str) -> bool:
-    """A valid mobile number of another country than ours."""
-    if caller.startswith("+" + DOMESTIC_COUNTRY_CODE):
-        return False
-    parsed = parse_e164(caller)
-    return parsed is not None and phonenumbers.number_type(parsed) in _MOBILE
 
 
 def cell_of(access_network_info: str) -> str:

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from ringto.fraud.alert import Alert, calls_alert, severity
 from ringto.fraud.records import Cdr
-from ringto.fraud.traffic import CALLER, Traffic
+from ringto.fraud.traffic import Traffic
 
 CATEGORY = "abnormal_usage"
 DAY_S = 86400
@@ -40,11 +40,10 @@ def detect(traffic: Traffic, limits: Mapping[str, Thresholds] = DEFAULTS) -> Ite
         limit = limits[traffic.kind(number)]
         if len(calls) < limit.min_calls:
             continue
-        totals = Counter(map(CALLER, calls))
-        del totals[""]
-        repeat = [c for c in calls if totals[c.caller] > 1]
+        totals = traffic.callers_of(number)
+        repeat = [c for c in calls if c.caller and totals[c.caller] > 1]
         per_day = Counter((c.caller, int(c.start // DAY_S)) for c in repeat)
-        once = sum(1 for n in totals.values() if n == 1)  # callers with one call: one caller-day of 1
+        once = sum(1 for caller, n in totals.items() if n == 1 and caller)  # one caller-day of 1 each
         ordinary = sorted([1] * once + [n for n in per_day.values() if n < limit.min_calls])
         baseline = ordinary[int(0.95 * (len(ordinary) - 1))] if ordinary else 0
         ceiling = max(limit.min_calls, limit.factor * baseline)

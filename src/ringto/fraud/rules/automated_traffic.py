@@ -19,7 +19,7 @@ from math import fsum, sqrt
 
 from ringto.fraud.alert import Alert, calls_alert, severity
 from ringto.fraud.records import Cdr
-from ringto.fraud.traffic import CALLER, Traffic, cell_of, group
+from ringto.fraud.traffic import Traffic, cell_of, group
 
 CATEGORY = "automated_traffic"
 
@@ -75,7 +75,7 @@ def detect(traffic: Traffic, limits: Mapping[str, Thresholds] = DEFAULTS) -> Ite
         limit = limits[traffic.kind(number)]
         if len(calls) < limit.min_calls:
             continue
-        counts = Counter(map(CALLER, calls))
+        counts = traffic.callers_of(number)
         claimed: set[str] = set()
         for caller, mine in _callers(calls, counts, limit.min_calls).items():
             for run in runs(mine, limit.max_gap_s):

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
+from functools import cache
 from operator import attrgetter
 
 from ringto.fraud.alert import Alert, calls_alert, severity
@@ -55,8 +56,8 @@ def mismatches(ours: list[Cdr], theirs: list[Cdr], tolerance_s: Callable[[str], 
 def detect(traffic: Traffic, limits: Mapping[str, Thresholds] = DEFAULTS) -> Iterator[Alert]:
     if traffic.carrier is None:
         return
-    found = mismatches(traffic.calls, traffic.carrier,
-                       lambda number: limits[traffic.kind(number)].tolerance_s)
+    tolerance = cache(lambda number: limits[traffic.kind(number)].tolerance_s)
+    found = mismatches(traffic.calls, traffic.carrier, tolerance)
     for number, calls in group(found, lambda c: c.service_number).items():
         limit = limits[traffic.kind(number)]
         if len(calls) >= limit.min_mismatches:

@@ -11,14 +11,13 @@ such calls, so the rule is off for toll-free and local numbers (`None`).
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
-from collections import Counter
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from statistics import median
 
 from ringto.fraud.alert import Alert, calls_alert, severity
 from ringto.fraud.records import Cdr
-from ringto.fraud.traffic import CALLER, Traffic, cell_of, dense_indices, group
+from ringto.fraud.traffic import Traffic, cell_of, dense_indices, group
 
 CATEGORY = "prepaid_abuse"
 
@@ -40,7 +39,7 @@ def detect(traffic: Traffic, limits: Mapping[str, Thresholds | None] = DEFAULTS)
         limit = limits[traffic.kind(number)]
         if limit is None or len(calls) < limit.min_callers:
             continue
-        per_caller = Counter(map(CALLER, calls))
+        per_caller = traffic.callers_of(number)
         new = [c for c in calls if c.caller and c.access_network_info
                and per_caller[c.caller] <= limit.max_calls_per_caller]
         starts = [c.start for c in calls]
