@@ -52,7 +52,8 @@ def list_(as_json: bool, number: str | None, limit: int) -> None:
 
 
 def _json(rec: CallRecord) -> dict[str, object]:
-    return {**export_row(rec), "attempts": [attempt_to_json(a) for a in rec.attempts]}
+    return {**export_row(rec), "attempts": [attempt_to_json(a) for a in rec.attempts],
+            "steps": rec.steps, "end_reason": rec.end_reason}
 
 
 def _row(rec: CallRecord) -> tuple[str, ...]:
