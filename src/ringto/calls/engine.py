@@ -183,7 +183,7 @@ class Engine:
         self.ringing -= 1
 
     def call_ended(self, call: Call) -> None:
-        if call.answered is None:
+        if not call.caller_answered:
             self.ringing -= 1
         self.calls.pop(_tx_key(call.invite), None)
         self.outbound_call_ids.difference_update(leg.invite.call_id for leg in call.legs)
