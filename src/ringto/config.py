@@ -38,6 +38,10 @@ class Settings:
     max_loop_lag_ms: float
     retry_after_s: int
     log_level: str
+    rtp_ports: tuple[int, int]
+    rtp_host: str
+    media_anchor: str
+    media_timeout_s: float
 
 
 DEFAULTS: dict[str, str] = {
@@ -51,6 +55,10 @@ DEFAULTS: dict[str, str] = {
     "max_loop_lag_ms": "200",
     "retry_after_s": "5",
     "log_level": "info",
+    "rtp_ports": "20000-29999",
+    "rtp_host": "",
+    "media_anchor": "always",
+    "media_timeout_s": "60",
 }
 
 
@@ -71,6 +79,14 @@ def _positive(name: str, value: str) -> float:
     if number <= 0:
         raise ConfigError(f"RINGTO_{name.upper()}={value!r}: expected a positive number")
     return number
+
+
+def parse_port_range(value: str) -> tuple[int, int]:
+    """`20000-29999`: RTP takes the even ports of the range, RTCP the odd one above each."""
+    low, sep, high = value.strip().partition("-")
+    if sep and low.isdigit() and high.isdigit() and 1024 <= int(low) < int(high) < 65536:
+        return int(low), int(high)
+    raise ConfigError(f"RINGTO_RTP_PORTS={value!r}: expected a range like 20000-29999")
 
 
 def _raw_values(environ: dict[str, str], toml_path: Path | None) -> dict[str, str]:
@@ -115,5 +131,16 @@ def load(environ: dict[str, str] | None = None, toml_path: Path | None = None) -
         max_loop_lag_ms=_positive("max_loop_lag_ms", raw["max_loop_lag_ms"]),
         retry_after_s=int(_positive("retry_after_s", raw["retry_after_s"])),
         log_level=level,
+        rtp_ports=parse_port_range(raw["rtp_ports"]),
+        rtp_host=raw["rtp_host"] or parse_hostport("sip_listen", raw["sip_listen"]).host,
+        media_anchor=_choice("media_anchor", raw["media_anchor"], ("always", "needed")),
+        media_timeout_s=_positive("media_timeout_s", raw["media_timeout_s"]),
     )
+
+
+def _choice(name: str, value: str, allowed: tuple[str, ...]) -> str:
+    value = value.strip().lower()
+    if value not in allowed:
+        raise ConfigError(f"RINGTO_{name.upper()}={value!r}: expected one of {', '.join(allowed)}")
+    return value
 
