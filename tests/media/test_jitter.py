@@ -18,12 +18,12 @@ def test_reordered_packets_leave_in_order_after_the_delay() -> None:
     for seq, at in ((65535, 0.0), (1, 0.01), (0, 0.02)):
         buffer.push(packet(seq), at)
     assert buffer.pop(0.05) == []
-    assert [p.seq for p in buffer.pop(0.06)] == [65535]
-    assert [p.seq for p in buffer.pop(0.07)] == [0, 1]  # 1 waited its delay, 0 goes before it
+    assert [h.packet.seq for h in buffer.pop(0.06)] == [65535]
+    assert [h.packet.seq for h in buffer.pop(0.07)] == [0, 1]  # 1 waited its delay, 0 goes before it
     buffer.push(packet(65534), 0.07)  # behind one already played: late
     buffer.push(packet(2), 0.07)
     buffer.push(packet(2), 0.08)
-    assert [p.seq for p in buffer.pop(0.2)] == [2]
+    assert [h.packet.seq for h in buffer.pop(0.2)] == [2]
     assert (buffer.late, buffer.duplicates) == (1, 1)
 
 
@@ -31,8 +31,8 @@ def test_capacity_bounds_what_is_held() -> None:
     buffer = JitterBuffer(delay=10, capacity=5)
     for seq in range(20):
         buffer.push(packet(seq), 0)
-    assert [p.seq for p in buffer.pop(0)] == list(range(15)) and len(buffer) == 5
-    assert [p.seq for p in buffer.drain()] == list(range(15, 20))
+    assert [h.packet.seq for h in buffer.pop(0)] == list(range(15)) and len(buffer) == 5
+    assert [h.packet.seq for h in buffer.drain()] == list(range(15, 20))
 
 
 @given(st.integers(0, 0xFFFF), st.lists(st.tuples(st.integers(-3, 3), st.floats(0, 0.05)),
@@ -44,10 +44,10 @@ def test_output_is_increasing_and_delay_bounded(start: int, arrivals) -> None:
     for index, (shuffle, gap) in enumerate(arrivals):
         now += gap
         buffer.push(packet(seq_add(start, max(0, index + shuffle))), now)
-        released.extend((p.seq, now) for p in buffer.pop(now))
+        released.extend((h.packet.seq, now) for h in buffer.pop(now))
         assert len(buffer) <= 20
     held_until = now + 0.06
-    released.extend((p.seq, held_until) for p in buffer.pop(held_until))
+    released.extend((h.packet.seq, held_until) for h in buffer.pop(held_until))
     assert len(buffer) == 0
     seqs = [s for s, _ in released]
     assert all(seq_diff(b, a) > 0 for a, b in zip(seqs, seqs[1:], strict=False))

@@ -17,7 +17,9 @@ from .rtp import RtpPacket, seq_diff
 
 
 @dataclass(order=True, slots=True)
-class _Held:
+class Held:
+    """A packet in the buffer: its unwrapped sequence number and when it arrived."""
+
     index: int
     arrival: float = field(compare=False)
     packet: RtpPacket = field(compare=False)
@@ -29,7 +31,7 @@ class JitterBuffer:
         self.capacity = capacity
         self.late = 0  # packets dropped because one after them had already left
         self.duplicates = 0
-        self._heap: list[_Held] = []
+        self._heap: list[Held] = []
         self._indexes: set[int] = set()
         self._last: int | None = None  # extended sequence number last released
         self._newest: int | None = None  # extended sequence number of the newest arrival
@@ -53,9 +55,9 @@ class JitterBuffer:
             return
         self._newest = index if self._newest is None else max(self._newest, index)
         self._indexes.add(index)
-        heapq.heappush(self._heap, _Held(index, now, packet))
+        heapq.heappush(self._heap, Held(index, now, packet))
 
-    def pop(self, now: float) -> list[RtpPacket]:
+    def pop(self, now: float) -> list[Held]:
         """The packets due by `now`, in sequence order."""
         out = []
         while self._heap and (len(self._heap) > self.capacity or self._waited(now)):
@@ -66,12 +68,12 @@ class JitterBuffer:
         """Some held packet has waited its delay, so every one before it must go too."""
         return min(held.arrival for held in self._heap) + self.delay <= now
 
-    def drain(self) -> list[RtpPacket]:
+    def drain(self) -> list[Held]:
         """Everything still held, in order (the stream has ended)."""
         return [self._release() for _ in range(len(self._heap))]
 
-    def _release(self) -> RtpPacket:
+    def _release(self) -> Held:
         held = heapq.heappop(self._heap)
         self._indexes.discard(held.index)
         self._last = held.index
-        return held.packet
+        return held
