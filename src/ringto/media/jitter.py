@@ -1,0 +1,79 @@
+"""A small jitter buffer: packets out in sequence order after a bounded delay.
+
+Written here: the jitter buffers of PJSIP, GStreamer or aiortc are tied to their
+stacks. Ours only has to feed a recording, so it stays simple: each packet waits
+`delay` seconds from its arrival (enough for a reordered neighbour to catch up), then
+leaves in sequence order; a packet behind one already released is late and dropped, as
+is a duplicate; past `capacity` held packets the oldest are released early, so memory
+stays bounded whatever arrives. Time is an input (`now`), never read from a clock.
+"""
+
+from __future__ import annotations
+
+import heapq
+from dataclasses import dataclass, field
+
+from .rtp import RtpPacket, seq_diff
+
+
+@dataclass(order=True, slots=True)
+class Held:
+    """A packet in the buffer: its unwrapped sequence number and when it arrived."""
+
+    index: int
+    arrival: float = field(compare=False)
+    packet: RtpPacket = field(compare=False)
+
+
+class JitterBuffer:
+    def __init__(self, delay: float = 0.06, capacity: int = 50) -> None:
+        self.delay = delay
+        self.capacity = capacity
+        self.late = 0  # packets dropped because one after them had already left
+        self.duplicates = 0
+        self._heap: list[Held] = []
+        self._indexes: set[int] = set()
+        self._last: int | None = None  # extended sequence number last released
+        self._newest: int | None = None  # extended sequence number of the newest arrival
+
+    def __len__(self) -> int:
+        return len(self._heap)
+
+    def _extend(self, seq: int) -> int:
+        """A sequence number unwrapped onto a line that keeps growing past 65535."""
+        if self._newest is None:
+            return seq
+        return self._newest + seq_diff(seq, self._newest & 0xFFFF)
+
+    def push(self, packet: RtpPacket, now: float) -> None:
+        index = self._extend(packet.seq)
+        if self._last is not None and index <= self._last:
+            self.late += 1
+            return
+        if index in self._indexes:
+            self.duplicates += 1
+            return
+        self._newest = index if self._newest is None else max(self._newest, index)
+        self._indexes.add(index)
+        heapq.heappush(self._heap, Held(index, now, packet))
+
+    def pop(self, now: float) -> list[Held]:
+        """The packets due by `now`, in sequence order."""
+        out = []
+        while self._heap and (len(self._heap) > self.capacity or self._waited(now)):
+            out.append(self._release())
+        return out
+
+    def _waited(self, now: float) -> bool:
+        """Some held packet has waited its delay, so every one before it must go too."""
+        return min(held.arrival for held in self._heap) + self.delay <= now
+
+    def drain(self) -> list[Held]:
+        """Everything still held, in order (the stream has ended)."""
+        return [self._release() for _ in range(len(self._heap))]
+
+    def _release(self) -> Held:
+        held = heapq.heappop(self._heap)
+        self._indexes.discard(held.index)
+        self._last = held.index
+        return held

@@ -1,0 +1,174 @@
+"""The media shell with real UDP sockets on 127.0.0.1 and real audio."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+import wave
+from pathlib import Path
+
+import pytest
+
+from ringto.media import g711
+from ringto.media.dtmf import digit_packets
+from ringto.media.ports import PortPool
+from ringto.media.session import MediaSession
+
+from .audio import best_correlation, samples, speech, tone
+from .phone import HOST, Phone, frames
+
+
+@pytest.fixture(scope="module")
+def spoken(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, bytes]:
+    path = tmp_path_factory.mktemp("speech") / "hello.wav"
+    return path, speech("Hello, this is a test of ringto media.", path)
+
+
+def run(coro):
+    return asyncio.run(asyncio.wait_for(coro, 30))
+
+
+async def call(caller_codec="PCMU", callee_codec="PCMU", caller_dtmf=101, callee_dtmf=101):
+    pool = PortPool(40000, 40099)
+    session = await MediaSession.open(pool, HOST)
+    assert session is not None
+    a, b = await Phone.open(), await Phone.open()
+    session.side("caller").set_remote(HOST, a.port, caller_codec, g711.STATIC_PT[caller_codec], caller_dtmf)
+    session.side("callee").set_remote(HOST, b.port, callee_codec, g711.STATIC_PT[callee_codec], callee_dtmf)
+    return pool, session, a, b
+
+
+def read_wav(path: Path) -> tuple[int, list[int]]:
+    with wave.open(str(path), "rb") as wav:
+        return wav.getnchannels(), samples(wav.readframes(wav.getnframes()))
+
+
+def test_pcmu_caller_and_pcma_callee_hear_each_other(spoken) -> None:
+    _, pcm = spoken
+
+    async def scenario():
+        pool, session, a, b = await call("PCMU", "PCMA")
+        session.bridge()
+        await asyncio.gather(a.talk(pcm, "PCMU", 0, session.caller.port),
+                             b.talk(tone(500, 1.0), "PCMA", 8, session.callee.port))
+        await asyncio.sleep(0.1)
+        session.close()
+        return a, b
+
+    a, b = run(scenario())
+    heard_by_callee = samples(b.audio("PCMA", 8))
+    assert {p.payload_type for _, p in b.received} == {8}  # rewritten for the PCMA side
+    assert len(heard_by_callee) == len(pcm) // 2 // 160 * 160
+    assert best_correlation(samples(pcm)[:8000], heard_by_callee, 0)[0] > 0.99
+    assert best_correlation(samples(tone(500, 0.5)), samples(a.audio("PCMU", 0)), 0)[0] > 0.99
+
+
+def test_same_codec_passes_packets_unchanged_and_latches_to_the_real_source() -> None:
+    async def scenario():
+        pool, session, a, b = await call()
+        natted = await Phone.open()  # the caller's SDP names a port the packets do not come from
+        session.caller.set_remote(HOST, natted.port, "PCMU", 0, 101)
+        session.bridge()
+        await b.talk(tone(300, 0.2), "PCMU", 0, session.callee.port)  # before the caller spoke
+        await a.talk(tone(400, 0.2), "PCMU", 0, session.caller.port)
+        await b.talk(tone(600, 0.2), "PCMU", 0, session.callee.port)
+        await asyncio.sleep(0.05)
+        session.close()
+        return a, b, natted
+
+    a, b, natted = run(scenario())
+    assert len(natted.received) == 10 and len(a.received) == 10  # latched after the caller spoke
+    assert [p.serialise() for _, p in b.received] == [
+        p.serialise() for p in frames(tone(400, 0.2), "PCMU", 0)]
+
+
+def test_recording_is_stereo_in_step_and_carries_each_party(spoken, tmp_path: Path) -> None:
+    _, pcm = spoken
+    beep = tone(700, 1.0)
+
+    async def scenario():
+        pool, session, a, b = await call("PCMU", "PCMA")
+        session.bridge()
+        session.start_recording(tmp_path / "call.wav")
+        started = time.monotonic()
+
+        async def callee_later():
+            await asyncio.sleep(0.5)
+            await b.talk(beep, "PCMA", 8, session.callee.port)
+
+        await asyncio.gather(a.talk(pcm, "PCMU", 0, session.caller.port), callee_later())
+        await asyncio.sleep(0.3)
+        seconds = session.stop_recording()
+        wall = time.monotonic() - started
+        session.close()
+        return seconds, wall
+
+    seconds, wall = run(scenario())
+    assert abs(seconds - wall) < 0.1
+    channels, frames_ = read_wav(tmp_path / "call.wav")
+    left, right = frames_[0::2], frames_[1::2]
+    assert channels == 2 and len(left) == round(seconds * 8000)
+    score, shift = best_correlation(samples(pcm)[:16000], left, 1600)
+    assert score > 0.95 and shift < 800  # the caller's speech, left, from the start
+    score, shift = best_correlation(samples(beep)[:4000], right, 8000)
+    assert score > 0.95 and abs(shift - 4000) < 800  # the callee's tone, right, half a second in
+    assert g711.rms(b"".join(v.to_bytes(2, "little", signed=True) for v in right[:3200])) == 0
+
+
+def test_a_prompt_plays_in_real_time_in_the_sides_codec(spoken) -> None:
+    path, pcm = spoken
+
+    async def scenario():
+        pool, session, a, b = await call("PCMA", "PCMU")
+        session.bridge()
+        started = time.monotonic()
+        await session.play("caller", path)
+        took = time.monotonic() - started
+        session.close()
+        return a, took
+
+    a, took = run(scenario())
+    expected = len(pcm) / 2 / 8000
+    assert abs(took - expected) < 0.1
+    arrivals = [at for at, _ in a.received]
+    assert abs((arrivals[-1] - arrivals[0]) - (expected - 0.02)) < 0.1
+    assert {p.payload_type for _, p in a.received} == {8} and a.received[0][1].marker
+    assert best_correlation(samples(pcm)[:8000], samples(a.audio("PCMA", 8)), 0)[0] > 0.99
+
+
+def test_play_stops_when_the_session_closes(spoken) -> None:
+    path, _ = spoken
+
+    async def scenario():
+        pool, session, a, b = await call()
+        asyncio.get_running_loop().call_later(0.3, session.close)
+        started = time.monotonic()
+        await session.play("callee", path)
+        return time.monotonic() - started, pool
+
+    took, pool = run(scenario())
+    assert took < 0.4 and pool.in_use == 0
+
+
+def test_rfc4733_digits_reach_on_dtmf_once_and_cross_the_bridge() -> None:
+    async def scenario():
+        pool, session, a, b = await call(callee_dtmf=96)
+        heard = []
+        session.on_dtmf = lambda side, digit: heard.append((side, digit))
+        session.bridge()
+        seq = 0
+        for digit in "1#":
+            for packet in digit_packets(digit, payload_type=101, ssrc=5, seq=seq, timestamp=seq * 160):
+                a.send(packet, session.caller.port)
+                await asyncio.sleep(0.005)
+            seq += 10
+        await session.send_digit("caller", "7")
+        await asyncio.sleep(0.05)
+        session.close()
+        return heard, a, b
+
+    heard, a, b = run(scenario())
+    assert heard == [("caller", "1"), ("caller", "#")]
+    assert {p.payload_type for _, p in b.received} == {96} and len(b.received) == 14
+    sent_back = [p for _, p in a.received]
+    assert len(sent_back) == 7 and {p.payload_type for p in sent_back} == {101}
