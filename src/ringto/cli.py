@@ -8,6 +8,7 @@ from .commands.calls import calls
 from .commands.db import db
 from .commands.demo import demo
 from .commands.number import number
+from .commands.recordings import recordings, retention
 from .commands.serve import serve
 
 
@@ -18,4 +19,6 @@ def main() -> None:
 
 
 for command in (db, demo, number, calls, serve):
+    main.add_command(command)
+for command in (recordings, retention):
     main.add_command(command)

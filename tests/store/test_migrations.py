@@ -7,12 +7,15 @@ from alembic.runtime.migration import MigrationContext
 from sqlalchemy import inspect
 
 import ringto.calls.models
-import ringto.numbers.models  # noqa: F401 - registers the tables on Base.metadata
+import ringto.mail.models
+import ringto.numbers.models
+import ringto.recordings.models  # noqa: F401 - registers the tables on Base.metadata
 from ringto.store.base import Base
 from ringto.store.db import make_engine
 from ringto.store.migrate import downgrade, is_current, upgrade
 
-TABLES = {"customers", "service_numbers", "ring_targets", "call_records", "nodes"}
+TABLES = {"customers", "service_numbers", "ring_targets", "call_records", "nodes", "recordings",
+          "voicemail_outbox"}
 
 
 def test_upgrade_creates_tables_matching_models(db_url: str) -> None:

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import Boolean, Float, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy import JSON, Boolean, Float, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ringto.store.base import Base
@@ -38,6 +39,13 @@ class ServiceNumber(Base):
     suspended: Mapped[bool] = mapped_column(Boolean, default=False)
     created: Mapped[datetime] = mapped_column(UtcDateTime)
     updated: Mapped[datetime] = mapped_column(UtcDateTime)
+    # Call flows (F6-F8): `flow` None means "forward to the targets" (flows.default_flow).
+    flow: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    record: Mapped[bool] = mapped_column(Boolean, default=False)
+    retention_days: Mapped[int] = mapped_column(Integer, default=30)
+    voicemail_email: Mapped[str | None] = mapped_column(String(320))
+    language: Mapped[str] = mapped_column(String(2), default="en")
+    timezone: Mapped[str] = mapped_column(String(64), default="Europe/Amsterdam")
 
     customer: Mapped[Customer] = relationship(lazy="joined")
     targets: Mapped[list[RingTarget]] = relationship(
