@@ -38,6 +38,10 @@ class Settings:
     max_loop_lag_ms: float
     retry_after_s: int
     log_level: str
+    # Voicemail mail (F7): smtp[s]://[user:password@]host[:port][?starttls=1], or
+    # maildrop:[FOLDER] to write .eml files (default FOLDER: <data_dir>/maildrop).
+    smtp_url: str = "maildrop:"
+    mail_from: str = "ringto voicemail <voicemail@localhost>"
 
 
 DEFAULTS: dict[str, str] = {
@@ -51,6 +55,8 @@ DEFAULTS: dict[str, str] = {
     "max_loop_lag_ms": "200",
     "retry_after_s": "5",
     "log_level": "info",
+    "smtp_url": "maildrop:",
+    "mail_from": "ringto voicemail <voicemail@localhost>",
 }
 
 
@@ -115,5 +121,15 @@ def load(environ: dict[str, str] | None = None, toml_path: Path | None = None) -
         max_loop_lag_ms=_positive("max_loop_lag_ms", raw["max_loop_lag_ms"]),
         retry_after_s=int(_positive("retry_after_s", raw["retry_after_s"])),
         log_level=level,
+        smtp_url=_smtp_url(raw["smtp_url"]),
+        mail_from=raw["mail_from"],
     )
+
+
+def _smtp_url(value: str) -> str:
+    scheme, _, rest = value.strip().partition(":")
+    if scheme == "maildrop" or (scheme in ("smtp", "smtps") and rest.startswith("//") and len(rest) > 2):
+        return value.strip()
+    raise ConfigError(f"RINGTO_SMTP_URL={value!r}: expected smtp://host[:port], smtps://host[:port] "
+                      "or maildrop:[folder]")
 
