@@ -13,6 +13,7 @@ from .calls.engine import Engine
 from .calls.overload import Overload
 from .calls.records import RecordWriter, close_interrupted
 from .config import Settings
+from .jobs import start_jobs
 from .net.sip_transport import SipTransport
 from .numbers.service import NumberDirectory
 from .sip.endpoint import Peer
@@ -67,6 +68,7 @@ async def serve(settings: Settings) -> None:
     _tune_gc()
     overload.start()
     refresher = loop.create_task(_refresh_numbers(directory))
+    jobs = start_jobs(settings, make_session_factory(db))  # retention hourly, voicemail outbox
     log.info("ringto listening for SIP on %s (UDP, TCP); trunk %s", settings.sip_listen, settings.trunk)
     stop = asyncio.Event()
     for sig in (signal.SIGTERM, signal.SIGINT):
@@ -77,6 +79,8 @@ async def serve(settings: Settings) -> None:
         log.info("stopping: ending %d live calls", len(engine.calls))
         engine.shutdown()
         refresher.cancel()
+        for job in jobs:
+            job.cancel()
         overload.stop()
         await asyncio.sleep(0.2)  # let the BYEs leave
         transport.close()

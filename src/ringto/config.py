@@ -42,6 +42,10 @@ class Settings:
     rtp_host: str
     media_anchor: str
     media_timeout_s: float
+    # Voicemail mail (F7): smtp[s]://[user:password@]host[:port][?starttls=1], or
+    # maildrop:[FOLDER] to write .eml files (default FOLDER: <data_dir>/maildrop).
+    smtp_url: str = "maildrop:"
+    mail_from: str = "ringto voicemail <voicemail@localhost>"
 
 
 DEFAULTS: dict[str, str] = {
@@ -59,6 +63,8 @@ DEFAULTS: dict[str, str] = {
     "rtp_host": "",
     "media_anchor": "always",
     "media_timeout_s": "60",
+    "smtp_url": "maildrop:",
+    "mail_from": "ringto voicemail <voicemail@localhost>",
 }
 
 
@@ -135,6 +141,8 @@ def load(environ: dict[str, str] | None = None, toml_path: Path | None = None) -
         rtp_host=raw["rtp_host"] or parse_hostport("sip_listen", raw["sip_listen"]).host,
         media_anchor=_choice("media_anchor", raw["media_anchor"], ("always", "needed")),
         media_timeout_s=_positive("media_timeout_s", raw["media_timeout_s"]),
+        smtp_url=_smtp_url(raw["smtp_url"]),
+        mail_from=raw["mail_from"],
     )
 
 
@@ -143,4 +151,12 @@ def _choice(name: str, value: str, allowed: tuple[str, ...]) -> str:
     if value not in allowed:
         raise ConfigError(f"RINGTO_{name.upper()}={value!r}: expected one of {', '.join(allowed)}")
     return value
+
+
+def _smtp_url(value: str) -> str:
+    scheme, _, rest = value.strip().partition(":")
+    if scheme == "maildrop" or (scheme in ("smtp", "smtps") and rest.startswith("//") and len(rest) > 2):
+        return value.strip()
+    raise ConfigError(f"RINGTO_SMTP_URL={value!r}: expected smtp://host[:port], smtps://host[:port] "
+                      "or maildrop:[folder]")
 

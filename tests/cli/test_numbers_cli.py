@@ -17,14 +17,20 @@ def test_commands_refuse_an_unmigrated_database(ringto: Invoke) -> None:
 
 def test_demo_is_idempotent(ringto: Invoke) -> None:
     first = ringto("demo")
-    assert first.exit_code == 0 and "2 number(s) added" in first.output
+    assert first.exit_code == 0 and "3 number(s) added" in first.output
     second = ringto("demo")
     assert second.exit_code == 0 and "nothing added" in second.output
     numbers = json.loads(ringto("number", "list", "--json").output)
     assert [(n["e164"], n["strategy"], n["targets"]) for n in numbers] == [
         ("+31102000000", "simultaneous", ["+31201234567", "+31612345678"]),
+        ("+31202000000", "sequential", ["+31201234567", "+31612345678"]),
         ("+318000200000", "sequential", ["+31201234567", "+31612345678"]),
     ]
+    flow = json.loads(ringto("number", "flow", "show", "+31202000000").stdout)
+    assert flow["hours"]["open"]["record"]["next"]["menu"]["choices"]["2"] == {
+        "voicemail": {"max_s": 120, "silence_s": 5}}
+    shown = json.loads(ringto("number", "show", "+31202000000", "--json").output)
+    assert (shown["flow"], shown["record"], shown["language"]) == ("custom", True, "nl")
 
 
 def test_add_list_show_update_suspend_remove(ringto: Invoke) -> None:
