@@ -12,6 +12,8 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
+from .media.ports import PortRangeError, parse_port_range
+
 
 class ConfigError(ValueError):
     """A setting has a value we cannot use; the message names it."""
@@ -87,12 +89,11 @@ def _positive(name: str, value: str) -> float:
     return number
 
 
-def parse_port_range(value: str) -> tuple[int, int]:
-    """`20000-29999`: RTP takes the even ports of the range, RTCP the odd one above each."""
-    low, sep, high = value.strip().partition("-")
-    if sep and low.isdigit() and high.isdigit() and 1024 <= int(low) < int(high) < 65536:
-        return int(low), int(high)
-    raise ConfigError(f"RINGTO_RTP_PORTS={value!r}: expected a range like 20000-29999")
+def _port_range(value: str) -> tuple[int, int]:
+    try:
+        return parse_port_range(value)
+    except PortRangeError as exc:
+        raise ConfigError(f"RINGTO_RTP_PORTS: {exc}") from exc
 
 
 def _raw_values(environ: dict[str, str], toml_path: Path | None) -> dict[str, str]:
@@ -137,7 +138,7 @@ def load(environ: dict[str, str] | None = None, toml_path: Path | None = None) -
         max_loop_lag_ms=_positive("max_loop_lag_ms", raw["max_loop_lag_ms"]),
         retry_after_s=int(_positive("retry_after_s", raw["retry_after_s"])),
         log_level=level,
-        rtp_ports=parse_port_range(raw["rtp_ports"]),
+        rtp_ports=_port_range(raw["rtp_ports"]),
         rtp_host=raw["rtp_host"] or parse_hostport("sip_listen", raw["sip_listen"]).host,
         media_anchor=_choice("media_anchor", raw["media_anchor"], ("always", "needed")),
         media_timeout_s=_positive("media_timeout_s", raw["media_timeout_s"]),

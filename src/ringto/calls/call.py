@@ -12,6 +12,7 @@ import asyncio
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from ..flows.steps import Forward
 from ..numbers.service import NumberRoute
 from ..sip.build import make_response, token
 from ..sip.dialog import Dialog, from_invite
@@ -56,10 +57,13 @@ class Call:
 
     def start(self) -> None:
         self.respond(100)
+        flow = self.route.flow
         if self.runner is not None:
             self.runner.start()
-        else:
-            self.forward(self.route.targets, self.route.strategy, self.route.ring_time_s)
+        elif isinstance(flow, Forward):
+            self.forward(flow.targets, flow.strategy, flow.ring_time_s)
+        else:  # a flow that needs media on an engine without it (unit tests only)
+            self.fail(480, "failed")
 
     # -- the forward step -------------------------------------------------------------
     def forward(self, targets: Sequence[str], strategy: str, ring_time_s: float) -> None:

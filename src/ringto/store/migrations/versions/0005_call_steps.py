@@ -1,7 +1,7 @@
 """Call records list the flow steps a call took and why it ended (media issue).
 
-Revision ID: 0005
-Revises: 0001
+Revision ID: 0005_call_steps
+Revises: 0002_flows
 Create Date: 2026-11-26
 """
 
@@ -10,8 +10,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0005"
-down_revision = "0001"
+revision = "0005_call_steps"
+down_revision = "0002_flows"
 branch_labels = None
 depends_on = None
 
