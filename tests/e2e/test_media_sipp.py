@@ -206,3 +206,37 @@ def test_voicemail_is_mailed_with_the_message_and_deleted(make_ringto, sipp, smt
     assert list((server.data_dir / "voicemail").glob("*")) == []  # mailed, so not kept
     record = _one_call(server)
     assert record["steps"] == ["voicemail"] and record["ring_to"] == "voicemail"
+
+
+def test_silent_call_is_hung_up_at_the_media_timeout(make_ringto, sipp) -> None:
+    server = make_ringto(start=False)
+    server.env["RINGTO_MEDIA_TIMEOUT_S"] = "2"
+    server.start()
+    phone = sipp("uas-answer", local_port=server.trunk_port, timeout=30).start().wait_bound()
+    caller = sipp("uac-invite-callee-bye", remote=server.address, timeout=30).start()
+    started = time.monotonic()
+    caller.wait().assert_ok(1)  # the caller got ringto's BYE: nobody sent RTP
+    phone.wait().assert_ok(1)  # and so did the phone
+    assert time.monotonic() - started < 10
+    record = _one_call(server)
+    assert record["disposition"] == "answered" and record["end_reason"] == "media-timeout", record
+    talked = (when(record["end_utc"]) - when(record["answer_utc"])).total_seconds()
+    assert 2 <= talked < 4, talked
+
+
+def test_no_rtp_ports_left_gives_503_and_calls_go_on(make_ringto, sipp) -> None:
+    server = make_ringto(start=False)
+    server.env["RINGTO_RTP_PORTS"] = "45000-45003"  # two RTP ports: one anchored call
+    server.start()
+    phone = sipp("uas-answer", local_port=server.trunk_port, timeout=30, calls=2).start().wait_bound()
+    first = sipp("uac-invite-answered", remote=server.address, timeout=30, duration_ms=4000).start()
+    server.wait_calls(lambda records: len(records) == 1 and records[0]["answer_utc"], timeout=10)
+    second = sipp("uac-invite-expect-503", remote=server.address, timeout=15).start()
+    second.wait().assert_ok(1)
+    first.wait().assert_ok(1)
+    third = sipp("uac-invite-answered", remote=server.address, timeout=30, duration_ms=500).start()
+    third.wait().assert_ok(1)  # the first call's ports came back
+    phone.wait().assert_ok(2)
+    records = server.wait_calls(count=3, timeout=10)
+    codes = sorted(code_of(r["sip_code"]) for r in records)
+    assert codes == [200, 200, 503], records
