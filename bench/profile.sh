@@ -21,6 +21,7 @@ command -v sipp >/dev/null || apt-get install -y -qq sip-tester
 
 export RINGTO_DATA_DIR=$OUT/var RINGTO_SIP_LISTEN=127.0.0.1:$BASE_PORT
 export RINGTO_TRUNK=127.0.0.1:$((BASE_PORT + 10)) RINGTO_LOG_LEVEL=warning
+export RINGTO_MEDIA_ANCHOR=${RINGTO_MEDIA_ANCHOR:-needed}  # signalling only, as bench/sip_cps.sh
 R=$ROOT/.venv/bin/ringto
 $R db upgrade >/dev/null && $R number add +318000200000 --forward +31201234567 >/dev/null
 $R serve >"$OUT/server.log" 2>&1 &

@@ -279,8 +279,9 @@ start_target() {
         local bin=$ROOT/.venv/bin/ringto
         [[ -x $bin ]] || { log "ringto: $bin missing (run 'make install'); skipped"; return 1; }
         local data; data=$(mktemp -d "${TMPDIR:-/tmp}/ringto-bench.XXXXXX"); TMP_DIRS+=("$data")
+        # Signalling only, like the two peers: RTP anchoring has its own bench (bench/media.sh).
         local -a env=(RINGTO_SIP_LISTEN="127.0.0.1:$port" RINGTO_TRUNK="127.0.0.1:$UAS_PORT"
-            RINGTO_DATA_DIR="$data")
+            RINGTO_DATA_DIR="$data" RINGTO_MEDIA_ANCHOR="${RINGTO_MEDIA_ANCHOR:-needed}")
         (cd "$ROOT" && env "${env[@]}" timeout 120 "$bin" db upgrade) >>"$tlog" 2>&1 \
             || { log "ringto: 'db upgrade' failed (see $tlog)"; return 1; }
         (cd "$ROOT" && env "${env[@]}" timeout 120 "$bin" number add "$SERVICE" --forward "$FORWARD") \
