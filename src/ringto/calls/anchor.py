@@ -53,7 +53,12 @@ class Anchor:
 
     @classmethod
     async def open(cls, settings: MediaSettings, body: bytes) -> Anchor:
-        """Anchor a call whose INVITE carried `body`; raises `Refused` when it cannot be."""
+        """Anchor a call whose INVITE carried `body`; raises `Refused` when it cannot be.
+
+        An INVITE without an offer (late offer) cannot be anchored here: flows that play,
+        record or listen refuse it with 488 (plain forwards never get this far)."""
+        if not body:
+            raise Refused(488, "no SDP offer in the INVITE")
         try:
             offer = SessionDescription.parse(body)
         except (SipError, ValueError) as exc:

@@ -72,9 +72,8 @@ class FlowRunner:
     async def _run(self) -> None:
         call = self.call
         try:
-            if call.invite.body:
-                call.anchor = await Anchor.open(call.engine.media, call.invite.body)
-                call.anchor.session.on_dtmf = self.digit
+            call.anchor = await Anchor.open(call.engine.media, call.invite.body)
+            call.anchor.session.on_dtmf = self.digit
             step: Step | None = self.flow
             while step is not None and not call.ended:
                 call.record.steps.append(type(step).__name__.lower())
@@ -116,16 +115,16 @@ class FlowRunner:
                 await self._voicemail_step(step)
         return None
 
-    async def _answer(self) -> None:
+    def _answered(self) -> Anchor:
+        """The call's media, with the caller answered (our SDP) if that has not happened."""
         call = self.call
-        if not call.caller_answered and call.anchor is not None:
+        assert call.anchor is not None
+        if not call.caller_answered:
             call.answer_caller(call.anchor.caller_answer(), (("Content-Type", "application/sdp"),))
+        return call.anchor
 
     async def _play(self, audio: Audio) -> None:
-        if self.call.anchor is None:
-            return  # no media to play into (late offer): the flow carries on silently
-        await self._answer()
-        await self.call.anchor.session.play("caller", audio.path(self.call.route.language))
+        await self._answered().session.play("caller", audio.path(self.call.route.language))
 
     async def _forward_step(self, step: Forward) -> Step | None:
         call = self.call
@@ -133,9 +132,9 @@ class FlowRunner:
         call.forward(step.targets, step.strategy, step.ring_time_s)
         outcome = await self._forward
         if outcome == "answered":
-            if self.record_wanted and call.anchor is not None:
+            if self.record_wanted:
                 self.recording = call.engine.keeper.recording_path(call.record)
-                call.anchor.session.start_recording(self.recording)
+                self._answered().session.start_recording(self.recording)
             await self._ended
             return None
         follow = step.on_busy if outcome == "busy" else step.on_no_answer
@@ -144,7 +143,7 @@ class FlowRunner:
         return follow
 
     async def _menu(self, step: Menu) -> Step | None:
-        await self._answer()
+        self._answered()
         missed = "timeout"
         for attempt in range(step.max_tries):
             if attempt:
@@ -176,14 +175,13 @@ class FlowRunner:
 
     async def _voicemail_step(self, step: Voicemail) -> None:
         call = self.call
-        if call.anchor is None:
-            return
         await self._play(step.greeting or GREETING)
         await self._play(BEEP)
         call.record.ring_to = "voicemail"
         path = call.engine.keeper.voicemail_path(call.record)
         self._voicemail = True
-        seconds = await call.anchor.session.record_side("caller", path, step.max_s, step.silence_s, "#")
+        seconds = await self._answered().session.record_side("caller", path, step.max_s,
+                                                             step.silence_s, "#")
         await call.engine.keeper.deliver_voicemail(call.record, call.route, path, seconds)
         if not call.ended:
             call.hangup("engine", "voicemail-end")
