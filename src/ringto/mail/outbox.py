@@ -29,6 +29,11 @@ LEASE = timedelta(minutes=5)
 BATCH = 20
 
 
+def voicemail_path(data_dir: Path, call_id: str) -> Path:
+    """Where the voicemail step writes a message until it is mailed (then it is deleted)."""
+    return data_dir / "voicemail" / f"{call_id}.wav"
+
+
 def enqueue_voicemail(session_factory: SessionFactory, message_path: Path, message: VoicemailMessage,
                       now: datetime) -> int:
     """Queue a recorded message for mailing at once; returns the outbox id."""
