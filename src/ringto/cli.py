@@ -10,6 +10,7 @@ from .commands.demo import demo
 from .commands.number import number
 from .commands.recordings import recordings, retention
 from .commands.serve import serve
+from .commands.voicemail import voicemail
 
 
 @click.group()
@@ -20,5 +21,5 @@ def main() -> None:
 
 for command in (db, demo, number, calls, serve):
     main.add_command(command)
-for command in (recordings, retention):
+for command in (recordings, retention, voicemail):
     main.add_command(command)

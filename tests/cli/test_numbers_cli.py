@@ -81,7 +81,7 @@ def test_flow_set_show_and_refusals(ringto: Invoke, tmp_path) -> None:  # noqa: 
     bad = tmp_path / "bad.json"
     bad.write_text(json.dumps({"menu": {"choices": {"1": {"forward": {"targets": ["+3120"]}}},
                                         "max_tries": 0}}))
-    refused = ringto("number", "flow", "set", "08000200000", str(bad))
+    refused = ringto("number", "flow", "set", "0800", "020", "0000", str(bad))
     assert refused.exit_code == 2
     assert refused.stderr.splitlines() == [
         f"error: {bad}: menu.choices.1.forward: targets.0: '+3120': expected an E.164 number: "
@@ -96,7 +96,7 @@ def test_flow_set_show_and_refusals(ringto: Invoke, tmp_path) -> None:  # noqa: 
                       "closed": {"voicemail": {}}}}
     good.write_text(json.dumps(flow))
     assert ringto("number", "flow", "set", "08000200000", str(good)).exit_code == 0
-    assert json.loads(ringto("number", "flow", "show", "+31 800 020 0000").stdout) == flow
+    assert json.loads(ringto("number", "flow", "show", "+31", "800", "020", "0000").stdout) == flow
     shown = json.loads(ringto("number", "show", "08000200000", "--json").output)
     assert (shown["flow"], shown["record"], shown["language"], shown["voicemail_email"]) == (
         "custom", True, "bg", "owner@example.nl")

@@ -1,4 +1,4 @@
-"""`ringto recordings list|get|delete` and `ringto retention run` as an operator uses them."""
+"""`ringto recordings list|get|delete`, `retention run`, `voicemail outbox` as an operator uses them."""
 
 from __future__ import annotations
 
@@ -6,6 +6,8 @@ import json
 from datetime import UTC, datetime
 from pathlib import Path
 
+from ringto.mail.compose import VoicemailMessage
+from ringto.mail.outbox import enqueue_voicemail
 from ringto.recordings import service
 from ringto.store.db import make_engine, make_session_factory
 from tests.recordings.audio import mp3_duration, stereo_wav
@@ -45,3 +47,16 @@ def test_list_get_delete_and_retention(ringto: Invoke, db_url: str, tmp_path: Pa
     assert ringto("recordings", "delete", str(new)).exit_code == 0
     assert not (tmp_path / "new.wav").exists()
     assert json.loads(ringto("recordings", "list", "--json").output) == []
+
+
+def test_voicemail_outbox_lists_what_is_not_mailed_yet(ringto: Invoke, db_url: str, tmp_path: Path) -> None:
+    ringto("db", "upgrade")
+    assert "outbox empty" in ringto("voicemail", "outbox").output
+    engine = make_engine(db_url)
+    when = datetime(2026, 11, 26, 13, 5, tzinfo=UTC)
+    enqueue_voicemail(make_session_factory(engine), tmp_path / "vm.wav", VoicemailMessage(
+        "owner@example.nl", "+318000200000", None, when, "nl", "Europe/Amsterdam"), when)
+    engine.dispose()
+    [pending] = json.loads(ringto("voicemail", "outbox", "--json").output)
+    assert (pending["to_addr"], pending["attempts"], pending["last_error"]) == ("owner@example.nl", 0, None)
+    assert "owner@example.nl" in ringto("voicemail", "outbox").output

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from hypothesis import given
+from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from ringto.flows import (
@@ -145,3 +145,26 @@ def _extend(children: st.SearchStrategy) -> st.SearchStrategy:
 def test_json_round_trip(flow) -> None:  # noqa: ANN001
     parsed = parse_flow(flow_to_json(flow))
     assert flow_to_json(parsed) == flow_to_json(flow)
+
+
+def _voicemails(tree: dict, path: str = ""):  # noqa: ANN201 - yields (step path, body)
+    (kind, body), = tree.items()
+    here = f"{path}.{kind}" if path else kind
+    if kind == "voicemail":
+        yield here, body
+    for name, sub in body.items():
+        if name == "choices":
+            for digit, choice in sub.items():
+                yield from _voicemails(choice, f"{here}.choices.{digit}")
+        elif isinstance(sub, dict) and name not in ("week",):
+            yield from _voicemails(sub, f"{here}.{name}")
+
+
+@given(st.recursive(leaves, _extend, max_leaves=12), st.data())
+def test_an_error_anywhere_names_its_own_step(flow, data) -> None:  # noqa: ANN001
+    tree = flow_to_json(flow)
+    found = list(_voicemails(tree))
+    assume(found)
+    path, body = data.draw(st.sampled_from(found))
+    body["max_s"] = -1
+    assert _issues(tree) == [f"{path}: max_s: -1 is less than or equal to the minimum of 0"]

@@ -18,7 +18,7 @@ from sqlalchemy import select
 from ringto import config
 from ringto.mail.compose import VoicemailMessage
 from ringto.mail.models import VoicemailMail
-from ringto.mail.outbox import OutboxWorker, enqueue_voicemail, retry_delay
+from ringto.mail.outbox import OutboxWorker, enqueue_voicemail, pending_mail, retry_delay
 from ringto.mail.transport import MailDrop, Smtp, transport_for
 from tests.e2e.sipp import free_port
 
@@ -116,6 +116,8 @@ def test_a_server_that_is_down_delays_the_message_but_never_drops_it(sessions, t
         assert row.attempts == 1 and row.sent_utc is None and row.last_error
         assert row.next_try_utc == CALL + timedelta(seconds=30)
     assert wav.exists()
+    [pending] = pending_mail(sessions)
+    assert pending.attempts == 1 and "Connect" in (pending.last_error or "")
     assert asyncio.run(worker.send_due(CALL + timedelta(seconds=29))) == 0  # not due yet: not tried
     with sessions() as session:
         assert session.scalars(select(VoicemailMail)).one().attempts == 1
@@ -130,6 +132,7 @@ def test_a_server_that_is_down_delays_the_message_but_never_drops_it(sessions, t
     assert mail["Subject"] == "Voicemail from +31 20 123 4567 on +31 800 0200000"
     assert "Thursday, November 26, 2026" in mail.get_body(("plain",)).get_content()
     assert attachment(mail)[1][:4] == b"RIFF" and not wav.exists()
+    assert pending_mail(sessions) == []
 
 
 def test_a_claimed_message_is_not_sent_twice(sessions, tmp_path: Path) -> None:  # noqa: ANN001

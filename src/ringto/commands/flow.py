@@ -15,7 +15,7 @@ import click
 from ringto.flows import FlowError
 from ringto.numbers import call_flow, service
 
-from .common import Store, number_errors, open_store
+from .common import Store, number_argument, number_errors, open_store
 
 
 def _json_file(path: Path) -> Any:
@@ -44,7 +44,7 @@ def flow() -> None:
 
 
 @flow.command(name="set")
-@click.argument("number_", metavar="NUMBER")
+@number_argument
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
 def set_(number_: str, file: Path) -> None:
     """Validate FILE.json and make it NUMBER's call flow."""
@@ -60,7 +60,7 @@ def set_(number_: str, file: Path) -> None:
 
 
 @flow.command()
-@click.argument("number_", metavar="NUMBER")
+@number_argument
 def show(number_: str) -> None:
     """Print NUMBER's call flow as JSON (the default forward flow if none was set)."""
     store = open_store()
@@ -73,7 +73,7 @@ def show(number_: str) -> None:
 
 
 @flow.command()
-@click.argument("number_", metavar="NUMBER")
+@number_argument
 def reset(number_: str) -> None:
     """Forget NUMBER's flow: it forwards to its ring-to numbers again."""
     store = open_store()

@@ -10,7 +10,7 @@ from ringto.numbers import service
 from ringto.numbers.locale import LANGUAGES
 from ringto.numbers.service import NumberInfo, NumberOptions
 
-from .common import echo_table, number_errors, open_store
+from .common import echo_table, number_argument, number_errors, open_store
 from .flow import flow
 
 
@@ -19,13 +19,6 @@ def _split(_ctx: click.Context, _param: click.Parameter, values: tuple[str, ...]
     return [part.strip() for value in values for part in value.split(",") if part.strip()]
 
 
-def _join(_ctx: click.Context, _param: click.Parameter, values: tuple[str, ...]) -> str:
-    """`number add 0800 020 0000` works without quotes: the words are one number."""
-    return " ".join(values)
-
-
-number_argument = click.argument(
-    "number_", metavar="NUMBER", nargs=-1, required=True, callback=_join)
 forward_option = click.option(
     "--forward", multiple=True, callback=_split, metavar="NUMBER[,NUMBER...]",
     help="Ring-to number(s), in ringing order; repeat or separate with commas.",

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -29,6 +30,11 @@ LEASE = timedelta(minutes=5)
 BATCH = 20
 
 
+def voicemail_path(data_dir: Path, call_id: str) -> Path:
+    """Where the voicemail step writes a message until it is mailed (then it is deleted)."""
+    return data_dir / "voicemail" / f"{call_id}.wav"
+
+
 def enqueue_voicemail(session_factory: SessionFactory, message_path: Path, message: VoicemailMessage,
                       now: datetime) -> int:
     """Queue a recorded message for mailing at once; returns the outbox id."""
@@ -41,6 +47,28 @@ def enqueue_voicemail(session_factory: SessionFactory, message_path: Path, messa
         session.add(row)
         session.flush()
         return row.id
+
+
+@dataclass(frozen=True, slots=True)
+class PendingMail:
+    """A message still waiting for its mail server, as an operator checks on it."""
+
+    id: int
+    to_addr: str
+    service_number: str
+    call_time_utc: datetime
+    attempts: int
+    next_try_utc: datetime
+    last_error: str | None
+
+
+def pending_mail(session_factory: SessionFactory) -> list[PendingMail]:
+    """Every message not sent yet, oldest call first (`ringto voicemail outbox`)."""
+    with session_factory() as session:
+        rows = session.scalars(select(VoicemailMail).where(VoicemailMail.sent_utc.is_(None))
+                               .order_by(VoicemailMail.call_time_utc, VoicemailMail.id))
+        return [PendingMail(r.id, r.to_addr, r.service_number, r.call_time_utc, r.attempts,
+                            r.next_try_utc, r.last_error) for r in rows]
 
 
 def retry_delay(attempts: int, base_s: float = 30.0, cap_s: float = 3600.0) -> timedelta:

@@ -10,23 +10,14 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ringto.flows import FlowError, FlowIssue, Step, Voicemail, default_flow, flow_to_json, parse_flow
 from ringto.flows.steps import Forward, Hours, Menu, Play, Record
 
-from .errors import UnknownNumber
-from .models import ServiceNumber
+from .service import _load  # one lookup, one "not configured" message for every numbers command
 
 SessionFactory = Callable[[], Session]
-
-
-def _load(session: Session, e164: str) -> ServiceNumber:
-    row = session.scalar(select(ServiceNumber).where(ServiceNumber.e164 == e164))
-    if row is None:
-        raise UnknownNumber(f"{e164} is not a configured service number")
-    return row
 
 
 def set_flow(session_factory: SessionFactory, e164: str, data: Any) -> Step:

@@ -55,6 +55,11 @@ def info_of(row: Recording) -> RecordingInfo:
                          row.duration_s, row.created_utc, row.delete_after_utc)
 
 
+def recording_path(data_dir: Path, service_number: str, call_id: str, now: datetime) -> Path:
+    """Where the recording of call `call_id` is written: one folder per number and month."""
+    return data_dir / "recordings" / service_number.lstrip("+") / f"{now:%Y-%m}" / f"{call_id}.wav"
+
+
 def add_recording(session_factory: SessionFactory, call_id: str, service_number: str, path: Path,
                   duration_s: float, now: datetime) -> RecordingInfo:
     """Register a finished recording, due for deletion after its number's retention days."""
