@@ -90,7 +90,7 @@ def test_recorded_call_holds_both_parties_and_retention_deletes_it(make_ringto, 
 
     out = server.workdir / "call.mp3"
     server.cli("recordings", "get", str(listed[0]["id"]), "--format", "mp3", "--out", str(out))
-    assert abs(MP3(out).info.length - seconds) < 0.2  # the same call, as MP3
+    assert abs(MP3(out).info.length - seconds) < 0.3  # the same call (MP3 frames are 72 ms)
 
     server.cli("number", "update", SERVICE_NUMBER, "--retention-days", "0")
     server.cli("retention", "run")

@@ -16,9 +16,9 @@ from pathlib import Path
 from sqlalchemy.orm import Session
 
 from ..mail.compose import VoicemailMessage
-from ..mail.outbox import enqueue_voicemail
+from ..mail.outbox import enqueue_voicemail, voicemail_path
 from ..numbers.service import NumberRoute
-from ..recordings.service import add_recording
+from ..recordings.service import add_recording, recording_path
 from .cdr import CallRecord, utcnow
 
 log = logging.getLogger("ringto.calls")
@@ -26,18 +26,18 @@ log = logging.getLogger("ringto.calls")
 
 class Keeper:
     def __init__(self, data_dir: Path, sessions: Callable[[], Session]) -> None:
-        self.recordings = data_dir / "recordings"
-        self.voicemail = data_dir / "voicemail"
+        self.data_dir = data_dir
         self.sessions = sessions
 
     def recording_path(self, record: CallRecord) -> Path:
-        folder = self.recordings / record.start.strftime("%Y-%m-%d")
-        folder.mkdir(parents=True, exist_ok=True)
-        return folder / f"{record.call_id}.wav"
+        path = recording_path(self.data_dir, record.service_number, record.call_id, record.start)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        return path
 
     def voicemail_path(self, record: CallRecord) -> Path:
-        self.voicemail.mkdir(parents=True, exist_ok=True)
-        return self.voicemail / f"{record.call_id}.wav"
+        path = voicemail_path(self.data_dir, record.call_id)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        return path
 
     async def keep_recording(self, record: CallRecord, route: NumberRoute, path: Path,
                              seconds: float) -> None:
