@@ -175,6 +175,9 @@ class FlowRunner:
 
     async def _voicemail_step(self, step: Voicemail) -> None:
         call = self.call
+        if call.route.voicemail_email is None:  # the address was removed after the flow was set
+            log.warning("number %s has voicemail but no address: not taking a message", call.route.e164)
+            return
         await self._play(step.greeting or GREETING)
         await self._play(BEEP)
         call.record.ring_to = "voicemail"

@@ -22,6 +22,7 @@ from ..recordings.service import add_recording, recording_path
 from .cdr import CallRecord, utcnow
 
 log = logging.getLogger("ringto.calls")
+MIN_MESSAGE_S = 1.0
 
 
 class Keeper:
@@ -54,12 +55,12 @@ class Keeper:
                                 seconds: float) -> None:
         """Queue the message for the owner's mailbox; the outbox mails and deletes it.
 
-        A number without an address (its own or its customer's) cannot take messages:
-        `number flow set` refuses such a flow, so this only happens when the address was
-        removed later. The message is then deleted, as it could never be delivered."""
-        if route.voicemail_email is None or seconds <= 0:
-            log.warning("voicemail of call %s not mailed (%s): deleting it", record.call_id,
-                        "no address" if route.voicemail_email is None else "empty")
+        A caller who hangs up at the beep left no message: under a second is deleted
+        rather than mailed, as answering machines do. (The runner takes no message at
+        all for a number without an address.)"""
+        assert route.voicemail_email is not None
+        if seconds < MIN_MESSAGE_S:
+            log.info("voicemail of call %s is %.1f s: not mailed, deleted", record.call_id, seconds)
             path.unlink(missing_ok=True)
             return
         message = VoicemailMessage(route.voicemail_email, route.e164, record.caller, record.start,
