@@ -1,14 +1,12 @@
-"""WAV prompts in, stereo and mono recordings out, MP3 export."""
+"""WAV prompts in, stereo and mono recordings out (MP3 export: tests/recordings)."""
 
 from __future__ import annotations
 
 import wave
 from pathlib import Path
 
-import mutagen.mp3
 import pytest
 
-from ringto.media.mp3 import wav_to_mp3
 from ringto.media.wav import PromptError, WavSink, interleave, read_prompt
 
 from .audio import best_correlation, samples, speech, tone
@@ -50,13 +48,3 @@ def test_bad_prompt_names_the_file(tmp_path: Path) -> None:
         read_prompt(bad)
     with pytest.raises(PromptError, match="missing.wav"):
         read_prompt(tmp_path / "missing.wav")
-
-
-def test_mp3_export_has_the_recording_length(tmp_path: Path) -> None:
-    sink = WavSink(tmp_path / "call.wav", channels=2)
-    sink.write(interleave(tone(440, 3.0), tone(660, 3.0)))
-    sink.close()
-    (tmp_path / "call.mp3").write_bytes(wav_to_mp3(tmp_path / "call.wav"))
-    info = mutagen.mp3.MP3(tmp_path / "call.mp3").info
-    assert (info.sample_rate, info.channels) == (8000, 2)
-    assert 2.9 < info.length < 3.3  # LAME adds its encoder delay and padding
