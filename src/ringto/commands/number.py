@@ -56,13 +56,16 @@ def number() -> None:
     """Manage service numbers."""
 
 
+def settings_options(command):  # noqa: ANN001, ANN201 - click decorators are untyped
+    """What `add` and `update` both take: the number, where it rings, whose it is, media."""
+    for option in reversed((number_argument, forward_option, strategy_option, ring_time_option,
+                            customer_option, media_options)):
+        command = option(command)
+    return command
+
+
 @number.command()
-@number_argument
-@forward_option
-@strategy_option
-@ring_time_option
-@customer_option
-@media_options
+@settings_options
 def add(number_: str, forward: list[str], strategy: str | None, ring_time: float | None,
         customer: str | None, **media: object) -> None:
     """Add NUMBER (national or international form), forwarding to --forward."""
@@ -77,12 +80,7 @@ def add(number_: str, forward: list[str], strategy: str | None, ring_time: float
 
 
 @number.command()
-@number_argument
-@forward_option
-@strategy_option
-@ring_time_option
-@customer_option
-@media_options
+@settings_options
 def update(number_: str, forward: list[str], strategy: str | None, ring_time: float | None,
            customer: str | None, **media: object) -> None:
     """Change NUMBER; options not given keep their value."""
