@@ -1,0 +1,82 @@
+"""Tariffs as data with effective dates (F13).
+
+A tariff is a name plus versions; a version applies to calls answered at or after its
+`effective_from` (midnight UTC of that date) until the next version starts, so adding a
+version never changes a month already billed. The day window (Mon-Fri 08:00-19:00 local
+by default) belongs to the version, because it is part of what the customer agreed to.
+"""
+
+from __future__ import annotations
+
+import bisect
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time
+from decimal import Decimal
+
+from .money import rate_units_per_ms, to_units
+
+DAY_MS = 86_400_000
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_ONE_MS = datetime(1970, 1, 1, 0, 0, 0, 1000, tzinfo=UTC) - _EPOCH
+
+
+def date_to_ms(day: date) -> int:
+    """Midnight UTC of `day` as milliseconds since the epoch."""
+    return (datetime(day.year, day.month, day.day, tzinfo=UTC) - _EPOCH) // _ONE_MS
+
+
+
+@dataclass(frozen=True)
+class TariffVersion:
+    """Start fee per answered call plus per-minute rates for day and off-peak time."""
+
+    effective_from: date
+    start_fee: Decimal
+    day_per_minute: Decimal
+    offpeak_per_minute: Decimal
+    day_start: time = time(8)
+    day_end: time = time(19)
+    day_weekdays: frozenset[int] = field(default_factory=lambda: frozenset(range(5)))
+
+    def __post_init__(self) -> None:
+        if not self.day_start < self.day_end:
+            raise ValueError(f"day window {self.day_start}-{self.day_end} is empty")
+        # Validates that every amount is exact in units before any call is rated.
+        self.units()
+
+    def units(self) -> tuple[int, int, int]:
+        """(start fee, day rate per ms, off-peak rate per ms) in money units."""
+        return (
+            to_units(self.start_fee),
+            rate_units_per_ms(self.day_per_minute),
+            rate_units_per_ms(self.offpeak_per_minute),
+        )
+
+
+@dataclass(frozen=True)
+class Tariff:
+    """A named tariff: its versions, oldest first."""
+
+    name: str
+    versions: tuple[TariffVersion, ...]
+
+    def __post_init__(self) -> None:
+        starts = [v.effective_from for v in self.versions]
+        if not starts or starts != sorted(set(starts)):
+            raise ValueError(f"tariff {self.name!r} needs versions with distinct, ascending dates")
+
+    def starts_ms(self) -> list[int]:
+        return [date_to_ms(v.effective_from) for v in self.versions]
+
+    def version_at(self, moment_ms: int) -> TariffVersion | None:
+        """The version in force at `moment_ms`, None before the first one."""
+        index = bisect.bisect_right(self.starts_ms(), moment_ms) - 1
+        return self.versions[index] if index >= 0 else None
+
+
+STANDARD = Tariff(
+    "standard",
+    (TariffVersion(date(2019, 3, 1), Decimal("0.04"), Decimal("0.07"), Decimal("0.05")),),
+)
+
+BUILT_IN = {STANDARD.name: STANDARD}
