@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import click
 
+from .commands.billing import billing
 from .commands.calls import calls
 from .commands.db import db
 from .commands.demo import demo
@@ -17,5 +18,5 @@ def main() -> None:
     """ringto - run a service-number telephone company."""
 
 
-for command in (db, demo, number, calls, serve):
+for command in (db, demo, number, calls, serve, billing):
     main.add_command(command)

@@ -11,6 +11,7 @@ night with a 23- or 25-hour span is simply that many milliseconds of off-peak.
 
 from __future__ import annotations
 
+import bisect
 from datetime import UTC, date, datetime, time, timedelta
 
 import holidays
@@ -61,6 +62,25 @@ class PeriodCalendar:
         if table is None:
             table = self._tables[day_index] = self._build(day_index)
         return table
+
+    def day_ms(self, start: int, end: int) -> int:
+        """How many of the milliseconds in [start, end) fall in the day rate."""
+        bounds, flags = self.table(start // DAY_MS)
+        i = bisect.bisect_right(bounds, start) - 1
+        if end <= bounds[i + 1]:  # the common case: no boundary inside the call
+            return end - start if flags[i] else 0
+        day = 0
+        while start < end:
+            bounds, flags = self.table(start // DAY_MS)
+            first = bisect.bisect_right(bounds, start) - 1
+            for i in range(first, len(flags)):
+                stop = min(bounds[i + 1], end)
+                if flags[i]:
+                    day += stop - start
+                start = stop
+                if start >= end:
+                    break
+        return day
 
     def is_day_rate_date(self, local: date) -> bool:
         return local.weekday() in self._version.day_weekdays and local not in self._holidays

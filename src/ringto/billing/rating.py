@@ -10,19 +10,22 @@ when it was answered (a version change mid-call does not split it).
 from __future__ import annotations
 
 import bisect
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from .periods import PeriodCalendar
 from .places import Place, place_of
-from .tariffs import DAY_MS, Tariff
+from .tariffs import Tariff
+
+_Entry = tuple[PeriodCalendar, int, int, int]
 
 
 class RatingError(ValueError):
     """A call that cannot be rated; the message says which field is wrong."""
 
 
-@dataclass(frozen=True, slots=True)
-class RatedCall:
+class RatedCall(NamedTuple):
+    """A rated call: a tuple so the batch loop can use it directly as a cache key."""
+
     billed_ms: int
     day_ms: int
     units: int
@@ -39,32 +42,20 @@ def billed_ms(answer_ms: int, end_ms: int) -> int:
     return -((answer_ms - end_ms) // 1000) * 1000
 
 
-def day_ms_between(calendar: PeriodCalendar, start: int, end: int) -> int:
-    """How many of the milliseconds in [start, end) fall in the day rate."""
-    day = 0
-    while start < end:
-        bounds, flags = calendar.table(start // DAY_MS)
-        i = bisect.bisect_right(bounds, start) - 1
-        last = len(flags)
-        while i < last and start < end:
-            stop = bounds[i + 1]
-            if stop > end:
-                stop = end
-            if flags[i]:
-                day += stop - start
-            start = stop
-            i += 1
-    return day
-
-
 class Rater:
-    """Rates calls under one tariff; caches places and boundary tables across calls."""
+    """Rates calls under one tariff; caches places and boundary tables across calls.
+
+    Calls answered under the newest version (nearly all of them) find their calendar
+    and rates with one dict lookup by service number; older versions go through
+    `bisect` on the version start times.
+    """
 
     def __init__(self, tariff: Tariff) -> None:
         self._tariff = tariff
         self._starts = tariff.starts_ms()
-        self._units = [v.units() for v in tariff.versions]
+        self._newest_start = self._starts[-1]
         self._calendars: dict[tuple[int, Place], PeriodCalendar] = {}
+        self._newest: dict[str, _Entry] = {}
 
     def place(self, service_number: str) -> Place:
         place = place_of(service_number)
@@ -72,25 +63,26 @@ class Rater:
             raise RatingError(f"service number {service_number!r} is not a valid phone number")
         return place
 
-    def _version(self, answer_ms: int) -> int:
-        index = bisect.bisect_right(self._starts, answer_ms) - 1
-        if index < 0:
+    def _entry(self, service_number: str, answer_ms: int) -> _Entry:
+        version = bisect.bisect_right(self._starts, answer_ms) - 1
+        if version < 0:
             raise RatingError(f"tariff {self._tariff.name!r} is not in force at the answer time")
-        return index
-
-    def calendar(self, place: Place, version: int) -> PeriodCalendar:
-        key = (version, place)
-        calendar = self._calendars.get(key)
+        place = self.place(service_number)
+        calendar = self._calendars.get((version, place))
         if calendar is None:
             calendar = PeriodCalendar(self._tariff.versions[version], place)
-            self._calendars[key] = calendar
-        return calendar
+            self._calendars[(version, place)] = calendar
+        return (calendar, *self._tariff.versions[version].units())
 
     def rate(self, service_number: str, answer_ms: int, end_ms: int) -> RatedCall:
         """One answered call, start fee included (a 0 s call pays just the start fee)."""
-        place = self.place(service_number)
+        if answer_ms >= self._newest_start:
+            entry = self._newest.get(service_number)
+            if entry is None:
+                entry = self._newest[service_number] = self._entry(service_number, answer_ms)
+        else:
+            entry = self._entry(service_number, answer_ms)
+        calendar, start_fee, day_rate, offpeak_rate = entry
         billed = billed_ms(answer_ms, end_ms)
-        version = self._version(answer_ms)
-        day = day_ms_between(self.calendar(place, version), answer_ms, answer_ms + billed)
-        start_fee, day_rate, offpeak_rate = self._units[version]
+        day = calendar.day_ms(answer_ms, answer_ms + billed)
         return RatedCall(billed, day, start_fee + day * day_rate + (billed - day) * offpeak_rate)
