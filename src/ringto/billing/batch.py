@@ -15,7 +15,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import TextIO
 
-from .cdr_csv import CdrReader, CsvError, to_ms
+from ringto.calls.cdr_csv import CdrReader, CsvError, to_ms
+
 from .money import format_cents, format_micro
 from .rating import RatedCall, Rater, RatingError
 from .tariffs import Tariff

@@ -19,8 +19,9 @@ import tempfile
 from multiprocessing.connection import Connection
 from typing import BinaryIO
 
+from ringto.calls.cdr_csv import CsvError
+
 from .batch import Summary, rate_csv
-from .cdr_csv import CsvError
 from .tariffs import Tariff
 
 MIN_PARALLEL_BYTES = 8_000_000

@@ -6,9 +6,9 @@ import sys
 
 import click
 
-from ringto.billing.cdr_csv import CsvError
 from ringto.billing.parallel import default_jobs, rate_file
 from ringto.billing.tariffs import BUILT_IN
+from ringto.calls.cdr_csv import CsvError
 
 USER_ERROR = 2
 

@@ -14,7 +14,7 @@ from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from typing import TextIO
 
-from ringto.calls.cdr import EXPORT_COLUMNS
+from .cdr import EXPORT_COLUMNS
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _ONE_MS = timedelta(milliseconds=1)
