@@ -74,6 +74,13 @@ class Rater:
             self._calendars[(version, place)] = calendar
         return (calendar, *self._tariff.versions[version].units())
 
+    def units_at(self, answer_ms: int) -> tuple[int, int, int]:
+        """(start fee, day rate per ms, off-peak rate per ms) of the version in force."""
+        version = bisect.bisect_right(self._starts, answer_ms) - 1
+        if version < 0:
+            raise RatingError(f"tariff {self._tariff.name!r} is not in force at the answer time")
+        return self._tariff.versions[version].units()
+
     def rate(self, service_number: str, answer_ms: int, end_ms: int) -> RatedCall:
         """One answered call, start fee included (a 0 s call pays just the start fee)."""
         if answer_ms >= self._newest_start:
