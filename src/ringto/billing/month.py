@@ -14,7 +14,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, String, select, type_coerce
 
 from ringto.calls.models import CallRecordRow
 from ringto.numbers.models import Customer, ServiceNumber
@@ -28,6 +28,7 @@ from .tariffs import STANDARD, Tariff, TariffVersion, date_to_ms
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _ONE_MS = timedelta(milliseconds=1)
 FAIR_USE, TOLL_FREE, PREMIUM = "fair-use", "toll-free", "premium"
+_RAW = String()
 KINDS = {"toll_free": TOLL_FREE, "premium_rate": PREMIUM}
 
 
@@ -38,7 +39,14 @@ def month_bounds(month: str) -> tuple[datetime, datetime]:
     return start, end
 
 
-def to_ms(moment: datetime) -> int:
+def to_ms(moment: datetime | str) -> int:
+    """A stored time as ms since the epoch: the driver's raw value (ISO text on SQLite,
+    an aware datetime on PostgreSQL), read without SQLAlchemy's per-value conversion,
+    which costs more than the rating of a call."""
+    if isinstance(moment, str):
+        moment = datetime.fromisoformat(moment)
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
     return (moment - _EPOCH) // _ONE_MS
 
 
@@ -173,8 +181,8 @@ def rate_month(engine: Engine, month: str, tariff: Tariff | None = None) -> Mont
         calls = connection.execution_options(yield_per=20_000).execute(
             select(
                 CallRecordRow.service_number,
-                CallRecordRow.answer_utc,
-                CallRecordRow.end_utc,
+                type_coerce(CallRecordRow.answer_utc, _RAW),
+                type_coerce(CallRecordRow.end_utc, _RAW),
                 CallRecordRow.ring_to,
             ).where(
                 CallRecordRow.answer_utc >= start,

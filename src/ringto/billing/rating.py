@@ -56,6 +56,7 @@ class Rater:
         self._newest_start = self._starts[-1]
         self._calendars: dict[tuple[int, Place], PeriodCalendar] = {}
         self._newest: dict[str, _Entry] = {}
+        self._units = [version.units() for version in tariff.versions]
 
     def place(self, service_number: str) -> Place:
         place = place_of(service_number)
@@ -72,14 +73,14 @@ class Rater:
         if calendar is None:
             calendar = PeriodCalendar(self._tariff.versions[version], place)
             self._calendars[(version, place)] = calendar
-        return (calendar, *self._tariff.versions[version].units())
+        return (calendar, *self._units[version])
 
     def units_at(self, answer_ms: int) -> tuple[int, int, int]:
         """(start fee, day rate per ms, off-peak rate per ms) of the version in force."""
         version = bisect.bisect_right(self._starts, answer_ms) - 1
         if version < 0:
             raise RatingError(f"tariff {self._tariff.name!r} is not in force at the answer time")
-        return self._tariff.versions[version].units()
+        return self._units[version]
 
     def rate(self, service_number: str, answer_ms: int, end_ms: int) -> RatedCall:
         """One answered call, start fee included (a 0 s call pays just the start fee)."""

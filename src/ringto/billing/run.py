@@ -180,32 +180,48 @@ def _fair_use_notices(customer_id: int, ctx: _Context, writes: list) -> list[dic
 def _store_fair_use(
     session: Session, customer_id: int, month: str, outcome: fair_use.FairUse, heavy: bool
 ) -> None:
-    dialect = sqlite if session.get_bind().dialect.name == "sqlite" else postgresql
-    session.execute(
-        dialect.insert(FairUseMonth.__table__)
-        .values(
-            customer_id=customer_id,
-            month=month,
-            calls=outcome.calls,
-            threshold=Decimal(outcome.threshold.numerator) / outcome.threshold.denominator,
-            above=outcome.above,
-            heavy=heavy,
-        )
-        .on_conflict_do_nothing()
+    """Keep the outcome (and a heavy user's staff task) with the invoice it was billed on."""
+    fair_insert, task_insert = _inserts(session)
+    session.connection().execute(
+        fair_insert,
+        {
+            "customer_id": customer_id,
+            "month": month,
+            "calls": outcome.calls,
+            "above": outcome.above,
+            "heavy": heavy,
+            "threshold": Decimal(outcome.threshold.numerator) / outcome.threshold.denominator,
+        },
     )
     if heavy:
-        session.execute(
-            dialect.insert(StaffTask.__table__)
-            .values(
-                customer_id=customer_id,
-                kind="heavy-user",
-                month=month,
-                created_utc=datetime.now(UTC),
-                note=f"{outcome.calls} calls in {month}, above fair use in 3 or more of the last 6 months: "
-                "call the customer about standard rates",
-            )
-            .on_conflict_do_nothing()
+        note = (
+            f"{outcome.calls} calls in {month}, above fair use in 3 or more of the last 6 months: "
+            "call the customer about standard rates"
         )
+        session.connection().execute(
+            task_insert,
+            {
+                "customer_id": customer_id,
+                "kind": "heavy-user",
+                "month": month,
+                "created_utc": datetime.now(UTC),
+                "note": note,
+            },
+        )
+
+
+def _inserts(session: Session) -> tuple[Any, Any]:
+    """INSERT ... ON CONFLICT DO NOTHING statements, built once per dialect (compiled once)."""
+    name = session.get_bind().dialect.name
+    if name not in _INSERTS:
+        dialect = sqlite if name == "sqlite" else postgresql
+        _INSERTS[name] = tuple(
+            dialect.insert(t).on_conflict_do_nothing() for t in (FairUseMonth.__table__, StaffTask.__table__)
+        )
+    return _INSERTS[name]
+
+
+_INSERTS: dict[str, tuple[Any, Any]] = {}
 
 
 def _payouts(customer_id: int, numbers: list[NumberTotals], ctx: _Context, writes: list):
