@@ -15,7 +15,6 @@ from ringto.billing.holds import HoldError, active_holds, hold_payouts, release_
 from ringto.billing.invoices import credit_note, find_invoice, invoice_json
 from ringto.billing.month import MissingRate
 from ringto.billing.parallel import default_jobs, rate_file
-from ringto.billing.pdf import write_pdf
 from ringto.billing.run import run_month
 from ringto.billing.tariffs import BUILT_IN
 from ringto.calls.cdr_csv import CsvError
@@ -135,7 +134,13 @@ def show(number: str, as_json: bool, pdf_path: str | None) -> None:
     if pdf_path:
         with database_errors(store.settings.database_url), store.sessions() as session:
             customer = session.get(Customer, found.customer_id)
-        write_pdf(data, customer.name, pdf_path)
+        # Imported here: fpdf2 takes about a second to import, which every other command would pay.
+        from ringto.billing.pdf import PdfError, write_pdf
+
+        try:
+            write_pdf(data, customer.name, pdf_path)
+        except (PdfError, OSError) as exc:
+            fail(str(exc))
         click.echo(f"PDF written to {pdf_path}", err=True)
 
 
