@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import sys
 from datetime import datetime
-from typing import NoReturn
 
 import click
 from sqlalchemy import func, select
@@ -21,20 +20,14 @@ from ringto.calls.cdr_csv import CsvError
 from ringto.numbers.models import Customer
 from ringto.numbers.service import normalise
 
+from .billing_prices import COMMANDS
 from .common import Store, database_errors, echo_table, open_store
-
-USER_ERROR = 2
+from .errors import fail
 
 
 @click.group()
 def billing() -> None:
     """Rating, payouts and invoices."""
-
-
-def fail(message: str) -> NoReturn:
-    """A user error: the message on stderr and exit code 2, never a traceback."""
-    click.echo(f"Error: {message}", err=True)
-    sys.exit(USER_ERROR)
 
 
 @billing.command()
@@ -228,3 +221,7 @@ def list_holds(customer: str) -> None:
             for h in holds
         ],
     )
+
+
+for _command in COMMANDS:
+    billing.add_command(_command)

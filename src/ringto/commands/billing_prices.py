@@ -1,0 +1,149 @@
+"""`ringto billing deck|premium|fee|standard-rates|tasks`: the price data and staff decisions."""
+
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+
+import click
+from sqlalchemy import select
+
+from ringto.billing.models import Fee, StaffTask
+from ringto.billing.prices import PriceError, read_deck, set_premium_maximum, set_premium_tariff, store_deck
+from ringto.calls.cdr_csv import CsvError
+from ringto.numbers.models import Customer
+from ringto.numbers.service import normalise
+
+from .common import database_errors, echo_table, open_store
+from .errors import fail
+
+DATE = click.DateTime(formats=["%Y-%m-%d"])
+
+
+@click.group()
+def deck() -> None:
+    """The destination rate deck for forwarding abroad."""
+
+
+@deck.command(name="import")
+@click.option(
+    "--csv",
+    "path",
+    required=True,
+    type=click.Path(dir_okay=False),
+    help="CSV with the header prefix,per_minute,effective_from.",
+)
+def deck_import(path: str) -> None:
+    """Add a rate deck; the whole file is checked before anything is stored."""
+    store = open_store()
+    try:
+        with open(path, newline="", encoding="utf-8") as stream:
+            rows = read_deck(stream)
+        with database_errors(store.settings.database_url), store.sessions.begin() as session:
+            added = store_deck(session, rows)
+    except (OSError, UnicodeDecodeError, CsvError, PriceError) as exc:
+        fail(f"{path}: {getattr(exc, 'strerror', None) or exc}")
+    click.echo(f"{added} rate(s) added, {len(rows) - added} already known")
+
+
+@click.group()
+def premium() -> None:
+    """Premium-rate caller tariffs and their maxima per number type."""
+
+
+@premium.command(name="maximum")
+@click.option("--prefix", required=True, help="Number type as E.164 prefix, e.g. +31900.")
+@click.option("--per-call", required=True)
+@click.option("--per-minute", required=True)
+def premium_maximum(prefix: str, per_call: str, per_minute: str) -> None:
+    """Set the most a holder may charge callers on numbers with this prefix."""
+    store = open_store()
+    try:
+        with database_errors(store.settings.database_url), store.sessions.begin() as session:
+            set_premium_maximum(session, prefix, per_call, per_minute)
+    except PriceError as exc:
+        fail(str(exc))
+    click.echo(f"maximum for {prefix}: {per_call} per call, {per_minute} per minute")
+
+
+@premium.command(name="set")
+@click.argument("number")
+@click.option("--per-call", default="0", show_default=True)
+@click.option("--per-minute", default="0", show_default=True)
+@click.option("--from", "effective", type=DATE, required=True, help="First day the tariff applies.")
+def premium_set(number: str, per_call: str, per_minute: str, effective) -> None:  # noqa: ANN001
+    """Set what callers of premium NUMBER pay from a date."""
+    store = open_store()
+    e164 = normalise(number, store.settings.default_region) or number
+    try:
+        with database_errors(store.settings.database_url), store.sessions.begin() as session:
+            set_premium_tariff(session, e164, per_call, per_minute, effective.date())
+    except PriceError as exc:
+        fail(str(exc))
+    click.echo(f"{e164}: {per_call} per call + {per_minute} per minute from {effective.date()}")
+
+
+@click.command(name="fee")
+@click.option("--customer", required=True)
+@click.option("--kind", type=click.Choice(["monthly", "one-off"]), required=True)
+@click.option("--amount", required=True, help="Euro, excluding VAT.")
+@click.option("--description", required=True)
+@click.option("--number", help="The service number the fee is for.")
+@click.option("--from", "start", type=DATE, required=True, help="Order date (monthly fees: pro rata).")
+def fee(customer: str, kind: str, amount: str, description: str, number: str | None, start) -> None:  # noqa: ANN001
+    """Record a shop order line: a monthly number fee or a one-off fee."""
+    try:
+        value = Decimal(amount)
+    except InvalidOperation:
+        fail(f"--amount {amount!r} is not an amount in euro")
+    store = open_store()
+    with database_errors(store.settings.database_url), store.sessions.begin() as session:
+        owner = _customer(session, customer)
+        session.add(
+            Fee(
+                customer_id=owner.id,
+                number_e164=number,
+                kind=kind,
+                description=description,
+                amount=value,
+                start_date=start.date(),
+            )
+        )
+    click.echo(f"{kind} fee {value} for {customer} from {start.date()}")
+
+
+@click.command(name="standard-rates")
+@click.option("--customer", required=True)
+@click.option("--from", "start", type=DATE, required=True, help="First day charged at standard rates.")
+def standard_rates(customer: str, start) -> None:  # noqa: ANN001
+    """Staff decision after the heavy-user call: charge local and national traffic from a date."""
+    store = open_store()
+    with database_errors(store.settings.database_url), store.sessions.begin() as session:
+        _customer(session, customer).standard_rates_from = start.date()
+    click.echo(f"{customer} pays standard rates for local and national traffic from {start.date()}")
+
+
+@click.command(name="tasks")
+def tasks() -> None:
+    """Open staff tasks, e.g. heavy users to call."""
+    store = open_store()
+    with database_errors(store.settings.database_url), store.sessions() as session:
+        rows = session.execute(
+            select(StaffTask, Customer.name)
+            .join(Customer, Customer.id == StaffTask.customer_id)
+            .where(StaffTask.done_utc.is_(None))
+            .order_by(StaffTask.id)
+        ).all()
+    echo_table(
+        ("ID", "CUSTOMER", "KIND", "MONTH", "NOTE"),
+        [(str(t.id), name, t.kind, t.month, t.note) for t, name in rows],
+    )
+
+
+def _customer(session, name: str) -> Customer:  # noqa: ANN001
+    found = session.scalar(select(Customer).where(Customer.name == name))
+    if found is None:
+        fail(f"no customer named {name!r}")
+    return found
+
+
+COMMANDS = (deck, premium, fee, standard_rates, tasks)
