@@ -104,3 +104,53 @@ def test_heavy_user_task_and_standard_rates_decision(ringto: Invoke, db_url: str
     ringto("billing", "run", "--month", "2026-10")
     data = json.loads(ringto("billing", "invoice", "show", "2026-000001", "--json").stdout)
     assert [ln["amount"] for ln in data["lines"]] == ["25.00", "0.04", "0.07", "0.00"]
+
+
+def test_a_new_tariff_version_changes_only_the_months_it_covers(ringto: Invoke, db_url: str) -> None:
+    ringto("db", "upgrade")
+    engine = make_engine(db_url)
+    with make_session_factory(engine).begin() as s:
+        number(s, customer(s, "Free call desk"), "+318001234567")
+    calls(engine, "+318001234567", weekday_noons(1))
+    calls(engine, "+318001234567", weekday_noons(1, month=11), tag="nov")
+    engine.dispose()
+    added = ringto(
+        "billing", "tariff", "--from", "2026-11-01", "--start", "0.05", "--day", "0.08", "--offpeak", "0.06"
+    )
+    assert added.exit_code == 0, added.output
+    earlier = ringto(
+        "billing", "tariff", "--from", "2026-10-01", "--start", "0", "--day", "0", "--offpeak", "0"
+    )
+    assert earlier.exit_code == 2 and "must start later" in earlier.output
+    ringto("billing", "run", "--month", "2026-10")
+    ringto("billing", "run", "--month", "2026-11")
+    october = json.loads(ringto("billing", "invoice", "show", "2026-000001", "--json").stdout)
+    november = json.loads(ringto("billing", "invoice", "show", "2026-000002", "--json").stdout)
+    assert (october["month"], october["net"]) == ("2026-10", "0.11")
+    assert (november["month"], november["net"]) == ("2026-11", "0.13")
+
+
+def test_customer_billing_details_decide_vat(ringto: Invoke, db_url: str) -> None:
+    ringto("db", "upgrade")
+    engine = make_engine(db_url)
+    with make_session_factory(engine).begin() as s:
+        number(s, customer(s, "Plovdiv Ltd"), "+318001234567")
+    calls(engine, "+318001234567", weekday_noons(10))
+    engine.dispose()
+    set_ = ringto(
+        "billing",
+        "customer",
+        "Plovdiv Ltd",
+        "--country",
+        "bg",
+        "--vat-number",
+        "BG175074752",
+        "--business",
+        "--language",
+        "bg",
+    )
+    assert "country BG, VAT number BG175074752, business, invoices in bg" in set_.output
+    ringto("billing", "run", "--month", "2026-10")
+    data = json.loads(ringto("billing", "invoice", "show", "2026-000001", "--json").stdout)
+    assert (data["vat_rate"], data["vat"], data["total"], data["language"]) == ("0", "0.00", "1.10", "bg")
+    assert "reverse charge" in data["vat_note"]

@@ -23,7 +23,7 @@ from .models import DestinationRate, PremiumTariff, TariffVersionRow
 from .money import rate_units_per_ms, to_units
 from .places import place_of
 from .rating import Rater
-from .tariffs import STANDARD, Tariff, TariffVersion, date_to_ms
+from .tariffs import BUILT_IN, Tariff, TariffVersion, date_to_ms
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _ONE_MS = timedelta(milliseconds=1)
@@ -78,29 +78,23 @@ class MonthTraffic:
 
 
 def load_tariff(engine: Engine, name: str = "standard") -> Tariff:
-    """The named tariff from the database, or the built-in standard rates when it has none."""
+    """The named tariff: built-in versions (standard rates since 2019) plus the stored ones.
+
+    A stored version on the same date as a built-in one replaces it.
+    """
     with engine.connect() as connection:
-        rows = connection.execute(
-            select(TariffVersionRow)
-            .where(TariffVersionRow.name == name)
-            .order_by(TariffVersionRow.effective_from)
-        ).all()
-    if not rows:
-        return STANDARD
-    return Tariff(
-        name,
-        tuple(
-            TariffVersion(
-                r.effective_from,
-                r.start_fee,
-                r.day_per_minute,
-                r.offpeak_per_minute,
-                _minute_time(r.day_start_minute),
-                _minute_time(r.day_end_minute),
-            )
-            for r in rows
-        ),
-    )
+        rows = connection.execute(select(TariffVersionRow).where(TariffVersionRow.name == name)).all()
+    versions = {v.effective_from: v for v in BUILT_IN[name].versions} if name in BUILT_IN else {}
+    for r in rows:
+        versions[r.effective_from] = TariffVersion(
+            r.effective_from,
+            r.start_fee,
+            r.day_per_minute,
+            r.offpeak_per_minute,
+            _minute_time(r.day_start_minute),
+            _minute_time(r.day_end_minute),
+        )
+    return Tariff(name, tuple(versions[d] for d in sorted(versions)))
 
 
 def _minute_time(minutes: int):  # noqa: ANN202 - datetime.time

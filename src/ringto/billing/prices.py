@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from ringto.calls.cdr_csv import CsvError
 from ringto.numbers.models import ServiceNumber
 
-from .models import DestinationRate, PremiumMaximum, PremiumTariff
+from .models import DestinationRate, PremiumMaximum, PremiumTariff, TariffVersionRow
 from .money import MoneyError, rate_units_per_ms, to_units
 
 DECK_COLUMNS = ("prefix", "per_minute", "effective_from")
@@ -128,3 +128,27 @@ def set_premium_tariff(session: Session, e164: str, per_call: str, per_minute: s
     ):
         raise PriceError(f"{e164} already has a tariff from {effective}; choose a later date")
     session.add(PremiumTariff(number_e164=e164, per_call=call, per_minute=minute, effective_from=effective))
+
+
+def add_tariff_version(
+    session: Session, name: str, effective: date, start_fee: str, day_rate: str, offpeak_rate: str
+) -> None:
+    """A new version of a tariff from `effective`; it must start after the newest one."""
+    newest = session.scalar(
+        select(TariffVersionRow.effective_from)
+        .where(TariffVersionRow.name == name)
+        .order_by(TariffVersionRow.effective_from.desc())
+    )
+    if newest is not None and effective <= newest:
+        raise PriceError(f"tariff {name!r} already has a version from {newest}; a new one must start later")
+    session.add(
+        TariffVersionRow(
+            name=name,
+            effective_from=effective,
+            start_fee=_amount(start_fee, "start fee", per_minute=False),
+            day_per_minute=_amount(day_rate, "day rate", per_minute=True),
+            offpeak_per_minute=_amount(offpeak_rate, "off-peak rate", per_minute=True),
+            day_start_minute=8 * 60,
+            day_end_minute=19 * 60,
+        )
+    )

@@ -8,7 +8,14 @@ import click
 from sqlalchemy import select
 
 from ringto.billing.models import Fee, StaffTask
-from ringto.billing.prices import PriceError, read_deck, set_premium_maximum, set_premium_tariff, store_deck
+from ringto.billing.prices import (
+    PriceError,
+    add_tariff_version,
+    read_deck,
+    set_premium_maximum,
+    set_premium_tariff,
+    store_deck,
+)
 from ringto.calls.cdr_csv import CsvError
 from ringto.numbers.models import Customer
 from ringto.numbers.service import normalise
@@ -146,4 +153,50 @@ def _customer(session, name: str) -> Customer:  # noqa: ANN001
     return found
 
 
-COMMANDS = (deck, premium, fee, standard_rates, tasks)
+@click.command(name="tariff")
+@click.option("--name", default="standard", show_default=True)
+@click.option("--from", "effective", type=DATE, required=True, help="First day of the new version.")
+@click.option("--start", "start_fee", required=True, help="Euro per answered call.")
+@click.option("--day", "day_rate", required=True, help="Euro per minute, Mon-Fri 08:00-19:00.")
+@click.option("--offpeak", "offpeak_rate", required=True, help="Euro per minute otherwise.")
+def tariff(name: str, effective, start_fee: str, day_rate: str, offpeak_rate: str) -> None:  # noqa: ANN001
+    """Add a tariff version from a date; months before it keep the rates they had."""
+    store = open_store()
+    try:
+        with database_errors(store.settings.database_url), store.sessions.begin() as session:
+            add_tariff_version(session, name, effective.date(), start_fee, day_rate, offpeak_rate)
+    except PriceError as exc:
+        fail(str(exc))
+    click.echo(
+        f"tariff {name} from {effective.date()}: {start_fee} per call + {day_rate}/{offpeak_rate} per minute"
+    )
+
+
+@click.command(name="customer")
+@click.argument("name")
+@click.option("--country", help="ISO country code, e.g. NL or BG (decides VAT).")
+@click.option("--vat-number", help="EU VAT number (with --business outside NL: reverse charge).")
+@click.option("--business/--consumer", default=None)
+@click.option("--language", type=click.Choice(["en", "nl", "bg"]), help="Language of invoices.")
+def customer_(
+    name: str, country: str | None, vat_number: str | None, business: bool | None, language: str | None
+) -> None:
+    """Set a customer's billing details."""
+    store = open_store()
+    with database_errors(store.settings.database_url), store.sessions.begin() as session:
+        row = _customer(session, name)
+        if country:
+            row.country = country.upper()
+        if vat_number is not None:
+            row.vat_number = vat_number or None
+        if business is not None:
+            row.is_business = business
+        if language:
+            row.language = language
+        click.echo(
+            f"{row.name}: country {row.country}, VAT number {row.vat_number or '-'}, "
+            f"{'business' if row.is_business else 'consumer'}, invoices in {row.language}"
+        )
+
+
+COMMANDS = (deck, premium, fee, standard_rates, tasks, tariff, customer_)
