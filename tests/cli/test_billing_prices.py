@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+from decimal import Decimal
 from pathlib import Path
 
+from ringto.billing.models import FairUseMonth
 from ringto.store.db import make_engine, make_session_factory
 from tests.billing.helpers import calls, customer, number, weekday_noons
 
@@ -154,3 +156,29 @@ def test_customer_billing_details_decide_vat(ringto: Invoke, db_url: str) -> Non
     data = json.loads(ringto("billing", "invoice", "show", "2026-000001", "--json").stdout)
     assert (data["vat_rate"], data["vat"], data["total"], data["language"]) == ("0", "0.00", "1.10", "bg")
     assert "reverse charge" in data["vat_note"]
+
+
+def test_staff_see_who_is_above_fair_use_and_the_heavy_user_task(ringto: Invoke, db_url: str) -> None:
+    ringto("db", "upgrade")
+    engine = make_engine(db_url)
+    with make_session_factory(engine).begin() as s:
+        number(s, customer(s, "Quiet"), "+31201234567")
+        loud = customer(s, "Loud")
+        number(s, loud, "+31201234568")
+        for month in ("2026-07", "2026-09"):
+            s.add(
+                FairUseMonth(
+                    customer_id=loud.id,
+                    month=month,
+                    calls=300,
+                    threshold=Decimal(90),
+                    above=True,
+                    heavy=False,
+                )
+            )
+    calls(engine, "+31201234568", weekday_noons(100))
+    engine.dispose()
+    ringto("billing", "run", "--month", "2026-10")
+    listed = ringto("billing", "fair-use", "--month", "2026-10").output.splitlines()
+    assert len(listed) == 2 and listed[1].split() == ["Loud", "100", "88.6", "yes"]
+    assert "Loud" in ringto("billing", "tasks").output

@@ -7,7 +7,7 @@ from decimal import Decimal, InvalidOperation
 import click
 from sqlalchemy import select
 
-from ringto.billing.models import Fee, StaffTask
+from ringto.billing.models import FairUseMonth, Fee, StaffTask
 from ringto.billing.prices import (
     PriceError,
     add_tariff_version,
@@ -146,6 +146,24 @@ def tasks() -> None:
     )
 
 
+@click.command(name="fair-use")
+@click.option("--month", required=True, help="A billed month, e.g. 2026-10.")
+def fair_use_(month: str) -> None:
+    """Customers above fair use in a billed month (heavy users marked), for staff."""
+    store = open_store()
+    with database_errors(store.settings.database_url), store.sessions() as session:
+        rows = session.execute(
+            select(FairUseMonth, Customer.name)
+            .join(Customer, Customer.id == FairUseMonth.customer_id)
+            .where(FairUseMonth.month == month, FairUseMonth.above)
+            .order_by(FairUseMonth.calls.desc())
+        ).all()
+    echo_table(
+        ("CUSTOMER", "CALLS", "THRESHOLD", "HEAVY USER"),
+        [(name, str(f.calls), f"{f.threshold:.1f}", "yes" if f.heavy else "") for f, name in rows],
+    )
+
+
 def _customer(session, name: str) -> Customer:  # noqa: ANN001
     found = session.scalar(select(Customer).where(Customer.name == name))
     if found is None:
@@ -199,4 +217,4 @@ def customer_(
         )
 
 
-COMMANDS = (deck, premium, fee, standard_rates, tasks, tariff, customer_)
+COMMANDS = (deck, premium, fee, standard_rates, tasks, tariff, customer_, fair_use_)
