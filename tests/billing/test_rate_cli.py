@@ -17,11 +17,19 @@ from ringto.calls.cdr import EXPORT_COLUMNS
 from ringto.cli import main
 
 ROW = {
-    "call_id": "c1", "service_number": "+31201234567", "caller": "+31612345678",
-    "caller_ip": "192.0.2.1", "start_utc": "2026-11-24T17:59:10.000Z",
-    "answer_utc": "2026-11-24T17:59:18.500Z", "end_utc": "2026-11-24T18:00:19.700Z",
-    "duration_s": "61.200", "disposition": "answered", "sip_code": "200",
-    "ring_to": "+31611111111", "access_network_info": "", "user_agent": "phone, with comma",
+    "call_id": "c1",
+    "service_number": "+31201234567",
+    "caller": "+31612345678",
+    "caller_ip": "192.0.2.1",
+    "start_utc": "2026-11-24T17:59:10.000Z",
+    "answer_utc": "2026-11-24T17:59:18.500Z",
+    "end_utc": "2026-11-24T18:00:19.700Z",
+    "duration_s": "61.200",
+    "disposition": "answered",
+    "sip_code": "200",
+    "ring_to": "+31611111111",
+    "access_network_info": "",
+    "user_agent": "phone, with comma",
 }
 
 
@@ -40,18 +48,34 @@ def run(path: Path, *extra: str):  # noqa: ANN201 - click Result
 def test_rates_each_record_in_order_then_a_summary(tmp_path: Path) -> None:
     rows = [
         ROW,
-        {**ROW, "call_id": 'quoted "id"', "answer_utc": "", "end_utc": "2026-11-24T17:59:20.000Z",
-         "disposition": "no-answer", "user_agent": "two\nlines"},
+        {
+            **ROW,
+            "call_id": 'quoted "id"',
+            "answer_utc": "",
+            "end_utc": "2026-11-24T17:59:20.000Z",
+            "disposition": "no-answer",
+            "user_agent": "two\nlines",
+        },
         {**ROW, "call_id": "zero", "end_utc": ROW["answer_utc"]},
         {**ROW, "call_id": "interrupted", "disposition": "interrupted"},
     ]
     result = run(write_csv(tmp_path / "in.csv", rows))
     assert result.exit_code == 0, result.output
     lines = [json.loads(line) for line in result.output.splitlines()]
-    assert lines[0] == {"call_id": "c1", "billed_s": 62, "day_s": "41.500", "offpeak_s": "20.500",
-                        "charge": "0.105500"}
-    assert lines[1] == {"call_id": 'quoted "id"', "billed_s": 0, "day_s": "0.000", "offpeak_s": "0.000",
-                        "charge": "0.000000"}
+    assert lines[0] == {
+        "call_id": "c1",
+        "billed_s": 62,
+        "day_s": "41.500",
+        "offpeak_s": "20.500",
+        "charge": "0.105500",
+    }
+    assert lines[1] == {
+        "call_id": 'quoted "id"',
+        "billed_s": 0,
+        "day_s": "0.000",
+        "offpeak_s": "0.000",
+        "charge": "0.000000",
+    }
     assert lines[2]["charge"] == "0.040000"
     assert lines[3]["charge"] == "0.105500"
     assert lines[4] == {"calls": 4, "charged_calls": 3, "total": "0.25"}  # 0.2510 exact
@@ -92,8 +116,10 @@ def test_unknown_tariff_and_missing_file(tmp_path: Path) -> None:
 
 
 def _rows(count: int) -> list[dict[str, str]]:
-    return [{**ROW, "call_id": f"c{i}", "user_agent": "multi\n\"line\", agent" if i % 3 else ""}
-            for i in range(count)]
+    return [
+        {**ROW, "call_id": f"c{i}", "user_agent": 'multi\n"line", agent' if i % 3 else ""}
+        for i in range(count)
+    ]
 
 
 def test_several_processes_print_exactly_what_one_prints(tmp_path: Path, monkeypatch) -> None:
@@ -119,3 +145,25 @@ def test_errors_in_a_later_chunk_name_the_files_line(tmp_path: Path, monkeypatch
     result = run(path, "--jobs", "2")
     assert result.exit_code == 2
     assert f"line {expected}: end_utc 'soon'" in result.output
+
+
+def test_a_tariff_file_is_tried_before_it_goes_live(tmp_path: Path) -> None:
+    tariff = tmp_path / "night.toml"
+    tariff.write_text(
+        'name = "night"\n[[versions]]\neffective_from = 2026-01-01\nstart_fee = "0.03"\n'
+        'day_per_minute = "0.08"\noffpeak_per_minute = "0.02"\n',
+        encoding="utf-8",
+    )
+    result = run(write_csv(tmp_path / "in.csv", [ROW]), "--tariff", str(tariff))
+    assert result.exit_code == 0, result.output
+    # 0.03 + 41.5 s x 0.08/60 + 20.5 s x 0.02/60 = 0.03 + 0.0553333.. + 0.0068333.. = 0.0921666..
+    assert json.loads(result.output.splitlines()[0])["charge"] == "0.092167"
+    tariff.write_text(
+        '[[versions]]\neffective_from = 2026-01-01\nstart_fee = "0.0000000000001"\n'
+        'day_per_minute = "0.08"\noffpeak_per_minute = "0.02"\n',
+        encoding="utf-8",
+    )
+    bad = run(write_csv(tmp_path / "in.csv", [ROW]), "--tariff", str(tariff))
+    assert bad.exit_code == 2 and "more decimals than billing can hold exactly" in bad.output
+    tariff.write_text("[[versions]]\neffective_from = 2026-01-01\n", encoding="utf-8")
+    assert "missing field start_fee" in run(tmp_path / "in.csv", "--tariff", str(tariff)).output

@@ -9,6 +9,7 @@ by default) belongs to the version, because it is part of what the customer agre
 from __future__ import annotations
 
 import bisect
+import tomllib
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
 from decimal import Decimal
@@ -23,7 +24,6 @@ _ONE_MS = datetime(1970, 1, 1, 0, 0, 0, 1000, tzinfo=UTC) - _EPOCH
 def date_to_ms(day: date) -> int:
     """Midnight UTC of `day` as milliseconds since the epoch."""
     return (datetime(day.year, day.month, day.day, tzinfo=UTC) - _EPOCH) // _ONE_MS
-
 
 
 @dataclass(frozen=True)
@@ -80,3 +80,49 @@ STANDARD = Tariff(
 )
 
 BUILT_IN = {STANDARD.name: STANDARD}
+
+
+class TariffFileError(ValueError):
+    """A tariff file that cannot be used; the message names the field."""
+
+
+def load_tariff_file(path: str) -> Tariff:
+    """A tariff from a TOML file, to try it on records before it goes live.
+
+    ```toml
+    name = "night-saver"
+    [[versions]]
+    effective_from = 2026-12-01
+    start_fee = "0.03"
+    day_per_minute = "0.08"
+    offpeak_per_minute = "0.02"
+    day_start = "08:00"   # optional, as are day_end ("19:00") and weekdays ([0, 1, 2, 3, 4])
+    ```
+    Amounts are strings so they stay exact decimals.
+    """
+    try:
+        with open(path, "rb") as stream:
+            data = tomllib.load(stream)
+        versions = tuple(_version(v) for v in data["versions"])
+        return Tariff(str(data.get("name", path)), tuple(sorted(versions, key=lambda v: v.effective_from)))
+    except tomllib.TOMLDecodeError as exc:
+        raise TariffFileError(f"not valid TOML ({exc})") from None
+    except KeyError as exc:
+        raise TariffFileError(f"missing field {exc.args[0]}") from None
+    except (TypeError, ValueError, ArithmeticError) as exc:
+        raise TariffFileError(str(exc) or type(exc).__name__) from None
+
+
+def _version(data: dict) -> TariffVersion:
+    effective = data["effective_from"]
+    if not isinstance(effective, date):
+        raise TariffFileError(f"effective_from {effective!r} is not a TOML date like 2026-12-01")
+    return TariffVersion(
+        effective,
+        Decimal(str(data["start_fee"])),
+        Decimal(str(data["day_per_minute"])),
+        Decimal(str(data["offpeak_per_minute"])),
+        time.fromisoformat(data.get("day_start", "08:00")),
+        time.fromisoformat(data.get("day_end", "19:00")),
+        frozenset(data.get("weekdays", range(5))),
+    )

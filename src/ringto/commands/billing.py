@@ -15,7 +15,7 @@ from ringto.billing.invoices import credit_note, find_invoice, invoice_json
 from ringto.billing.month import MissingRate
 from ringto.billing.parallel import default_jobs, rate_file
 from ringto.billing.run import run_month
-from ringto.billing.tariffs import BUILT_IN
+from ringto.billing.tariffs import BUILT_IN, TariffFileError, load_tariff_file
 from ringto.calls.cdr_csv import CsvError
 from ringto.numbers.models import Customer
 from ringto.numbers.service import normalise
@@ -38,7 +38,9 @@ def billing() -> None:
     type=click.Path(dir_okay=False),
     help="CSV as `ringto calls export --csv` writes it.",
 )
-@click.option("--tariff", default="standard", show_default=True, help="Tariff to rate with.")
+@click.option(
+    "--tariff", default="standard", show_default=True, help="A built-in tariff's name or a tariff TOML file."
+)
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per record, then a summary.")
 @click.option("--jobs", type=click.IntRange(min=1), help="Processes to use (default: up to 2 cores).")
 def rate(path: str, tariff: str, as_json: bool, jobs: int | None) -> None:
@@ -47,7 +49,14 @@ def rate(path: str, tariff: str, as_json: bool, jobs: int | None) -> None:
         raise click.UsageError("choose an output format: --json")
     chosen = BUILT_IN.get(tariff)
     if chosen is None:
-        fail(f"unknown tariff {tariff!r}; known: {', '.join(sorted(BUILT_IN))}")
+        if not tariff.endswith(".toml"):
+            fail(f"unknown tariff {tariff!r}: give a .toml file or one of {', '.join(sorted(BUILT_IN))}")
+        try:
+            chosen = load_tariff_file(tariff)
+        except OSError as exc:
+            fail(f"{tariff}: {exc.strerror}")
+        except TariffFileError as exc:
+            fail(f"{tariff}: {exc}")
     try:
         summary = rate_file(path, sys.stdout, chosen, jobs or default_jobs())
     except OSError as exc:
