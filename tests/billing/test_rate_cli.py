@@ -167,3 +167,11 @@ def test_a_tariff_file_is_tried_before_it_goes_live(tmp_path: Path) -> None:
     assert bad.exit_code == 2 and "more decimals than billing can hold exactly" in bad.output
     tariff.write_text("[[versions]]\neffective_from = 2026-01-01\n", encoding="utf-8")
     assert "missing field start_fee" in run(tmp_path / "in.csv", "--tariff", str(tariff)).output
+
+
+def test_a_byte_order_mark_from_a_spreadsheet_is_ignored(tmp_path: Path) -> None:
+    path = write_csv(tmp_path / "bom.csv", [ROW])
+    path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes())
+    result = run(path)
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output.splitlines()[0])["charge"] == "0.105500"

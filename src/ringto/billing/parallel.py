@@ -52,7 +52,7 @@ def _chunks(data: bytes, jobs: int) -> tuple[bytes, list[tuple[int, int]]]:
 
 def _text(header: bytes, data: bytes, start: int, end: int) -> io.TextIOWrapper:
     raw = io.BytesIO(header + data[start:end])
-    return io.TextIOWrapper(raw, encoding="utf-8", newline="")
+    return io.TextIOWrapper(raw, encoding="utf-8-sig", newline="")
 
 
 def _child(tariff: Tariff, stream: io.TextIOWrapper, offset: int, out: BinaryIO, conn: Connection) -> None:
@@ -70,7 +70,7 @@ def _child(tariff: Tariff, stream: io.TextIOWrapper, offset: int, out: BinaryIO,
 def rate_file(path: str, out: io.TextIOBase, tariff: Tariff, jobs: int) -> Summary:
     """`rate_csv` over the file at `path`, on `jobs` processes when it is big enough."""
     if jobs <= 1 or os.path.getsize(path) < MIN_PARALLEL_BYTES:
-        with open(path, newline="", encoding="utf-8") as stream:
+        with open(path, newline="", encoding="utf-8-sig") as stream:
             return rate_csv(stream, out.write, tariff)
     with open(path, "rb") as raw:
         data = raw.read()

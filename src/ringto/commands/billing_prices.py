@@ -43,7 +43,7 @@ def deck_import(path: str) -> None:
     """Add a rate deck; the whole file is checked before anything is stored."""
     store = open_store()
     try:
-        with open(path, newline="", encoding="utf-8") as stream:
+        with open(path, newline="", encoding="utf-8-sig") as stream:
             rows = read_deck(stream)
         with database_errors(store.settings.database_url), store.sessions.begin() as session:
             added = store_deck(session, rows)

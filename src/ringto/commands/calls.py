@@ -101,7 +101,7 @@ def import_(path: str) -> None:
     """Load call records from a CSV file; records already stored (same call_id) are skipped."""
     store = open_store()
     try:
-        with open(path, newline="", encoding="utf-8") as stream:
+        with open(path, newline="", encoding="utf-8-sig") as stream:
             records = read_records(stream)
     except (OSError, UnicodeDecodeError, CsvError) as exc:
         click.echo(f"Error: {path}: {getattr(exc, 'strerror', None) or exc}", err=True)
