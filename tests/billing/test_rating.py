@@ -8,6 +8,7 @@ from decimal import Decimal
 import pytest
 
 from ringto.billing.money import format_micro, round_cents, to_decimal
+from ringto.billing.places import place_of
 from ringto.billing.rating import Rater, RatingError
 from ringto.billing.tariffs import STANDARD
 
@@ -112,3 +113,11 @@ def test_end_before_answer_and_bad_numbers_are_refused() -> None:
         rate("2026-11-24T12:00:01Z", "2026-11-24T12:00:00Z")
     with pytest.raises(RatingError, match="not a valid phone number"):
         rate("2026-11-24T12:00:00Z", "2026-11-24T12:00:01Z", "+3100")
+
+
+def test_other_countries_use_their_own_zone_and_holidays() -> None:
+    uk = place_of("+447400123456")
+    assert (uk.region, uk.zone.key) == ("GB", "Europe/London")
+    # Thursday 4 July 2024 is Independence Day in the US: 12:00 in New York is off-peak.
+    assert rate("2024-07-04T16:00:00Z", "2024-07-04T16:01:00Z", "+12125551234")[1] == 0
+    assert rate("2024-07-05T16:00:00Z", "2024-07-05T16:01:00Z", "+12125551234")[1] == 60_000
