@@ -68,3 +68,17 @@ def test_payout_hold_list_release(ringto: Invoke, db_url: str) -> None:
     assert "chargebacks" not in ringto("billing", "payout", "list", "--customer", "Astro").output
     nobody = ringto("billing", "payout", "hold", "--customer", "Nobody", "--by", "x", "--reason", "y")
     assert nobody.exit_code == 2 and "no customer named 'Nobody'" in nobody.output
+
+
+def test_a_correction_is_a_credit_note_with_the_next_number(ringto: Invoke, db_url: str) -> None:
+    ringto("db", "upgrade")
+    _scenario(db_url)
+    ringto("billing", "run", "--month", "2026-10")
+    before = ringto("billing", "invoice", "show", "2026-000001", "--json").stdout
+    credited = ringto("billing", "invoice", "credit", "2026-000001", "--reason", "test calls")
+    assert credited.exit_code == 0 and "credit note 2026-000002 issued for 2026-000001" in credited.output
+    note = json.loads(ringto("billing", "invoice", "show", "2026-000002", "--json").stdout)
+    assert (note["kind"], note["credits"], note["total"]) == ("credit-note", "2026-000001", "-1.32")
+    assert ringto("billing", "invoice", "show", "2026-000001", "--json").stdout == before
+    again = ringto("billing", "invoice", "credit", "2026-000002", "--reason", "x")
+    assert again.exit_code == 2 and "no invoice numbered 2026-000002" in again.output
