@@ -82,3 +82,5 @@ def test_a_correction_is_a_credit_note_with_the_next_number(ringto: Invoke, db_u
     assert ringto("billing", "invoice", "show", "2026-000001", "--json").stdout == before
     again = ringto("billing", "invoice", "credit", "2026-000002", "--reason", "x")
     assert again.exit_code == 2 and "no invoice numbered 2026-000002" in again.output
+    twice = ringto("billing", "invoice", "credit", "2026-000001", "--reason", "x")
+    assert twice.exit_code == 2 and "already credited in full by 2026-000002" in twice.output

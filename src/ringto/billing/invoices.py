@@ -129,6 +129,9 @@ def credit_note(
         original = session.scalar(select(Invoice).where(Invoice.number == number))
         if original is None or original.kind != "invoice":
             raise ValueError(f"no invoice numbered {number}")
+        earlier = session.scalar(select(Invoice.number).where(Invoice.credits_number == number))
+        if earlier is not None:
+            raise ValueError(f"invoice {number} is already credited in full by {earlier}")
     lines = [
         {**line, "amount": str(-Decimal(line["amount"])), "description": f"{line['description']} (credited)"}
         for line in original.lines
