@@ -18,7 +18,7 @@ from typing import TextIO
 from ringto.calls.cdr_csv import CdrReader, CsvError, to_ms
 
 from .money import format_cents, format_micro
-from .rating import RatedCall, Rater, RatingError
+from .rating import RatedCall, Rater, RatingError, format_seconds
 from .tariffs import Tariff
 
 RATE_COLUMNS = ("call_id", "service_number", "start_utc", "answer_utc", "end_utc")
@@ -39,14 +39,10 @@ class Summary:
         return json.dumps({"calls": self.calls, "charged_calls": self.charged_calls, "total": total})
 
 
-def _seconds(ms: int) -> str:
-    return f"{ms // 1000}.{ms % 1000:03d}"
-
-
 def _tail(billed: int, day: int, units: int) -> str:
     return (
-        f', "billed_s": {billed // 1000}, "day_s": "{_seconds(day)}", '
-        f'"offpeak_s": "{_seconds(billed - day)}", "charge": "{format_micro(units)}"}}\n'
+        f', "billed_s": {billed // 1000}, "day_s": "{format_seconds(day)}", '
+        f'"offpeak_s": "{format_seconds(billed - day)}", "charge": "{format_micro(units)}"}}\n'
     )
 
 

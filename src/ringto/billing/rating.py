@@ -35,6 +35,11 @@ class RatedCall(NamedTuple):
         return self.billed_ms - self.day_ms
 
 
+def format_seconds(ms: int) -> str:
+    """Milliseconds as seconds with 3 decimals ("41.500"), as rated durations are shown."""
+    return f"{ms // 1000}.{ms % 1000:03d}"
+
+
 def billed_ms(answer_ms: int, end_ms: int) -> int:
     """Answer -> end rounded up to whole seconds, in milliseconds."""
     if end_ms < answer_ms:

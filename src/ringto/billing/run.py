@@ -28,6 +28,7 @@ from .invoices import Draft, issue
 from .models import FairUseMonth, Fee, Invoice, Payout, PayoutHold, StaffTask
 from .money import round_cents, round_decimal_cents
 from .month import FAIR_USE, PREMIUM, MonthTraffic, NumberTotals, month_bounds, rate_month
+from .rating import format_seconds
 from .vat import vat_for
 
 BATCH = 200
@@ -43,10 +44,6 @@ class RunResult:
 
 def _line(section: str, description: str, amount: Decimal, **extra: Any) -> dict[str, Any]:
     return {"section": section, "description": description, "amount": f"{amount:.2f}", **extra}
-
-
-def _seconds(ms: int) -> str:
-    return f"{ms // 1000}.{ms % 1000:03d}"
 
 
 def fee_amount(fee: Fee, month: str) -> Decimal | None:
@@ -90,7 +87,7 @@ def traffic_lines(totals: NumberTotals) -> list[dict[str, Any]]:
             round_cents(totals.day_units),
             number=totals.e164,
             period="day",
-            seconds=_seconds(totals.day_ms),
+            seconds=format_seconds(totals.day_ms),
         ),
         _line(
             "traffic",
@@ -98,7 +95,7 @@ def traffic_lines(totals: NumberTotals) -> list[dict[str, Any]]:
             round_cents(totals.offpeak_units),
             number=totals.e164,
             period="off-peak",
-            seconds=_seconds(totals.offpeak_ms),
+            seconds=format_seconds(totals.offpeak_ms),
         ),
     ]
 
@@ -130,7 +127,7 @@ def draft_for(customer: Customer, numbers: list[NumberTotals], ctx: _Context) ->
                     "forwarding abroad",
                     round_cents(totals.forwarding_units),
                     number=totals.e164,
-                    seconds=_seconds(totals.forwarding_ms),
+                    seconds=format_seconds(totals.forwarding_ms),
                 )
             )
     writes: list[Callable[[Session, str], None]] = []
