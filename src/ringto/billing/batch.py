@@ -12,10 +12,10 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime
 from typing import TextIO
 
-from ringto.calls.cdr_csv import CdrReader, CsvError, to_ms
+from ringto.calls.cdr_csv import EPOCH, ONE_MS, CdrReader, CsvError, to_ms
 
 from .money import format_cents, format_micro
 from .rating import RatedCall, Rater, RatingError, format_seconds
@@ -23,8 +23,6 @@ from .tariffs import Tariff
 
 RATE_COLUMNS = ("call_id", "service_number", "start_utc", "answer_utc", "end_utc")
 _FLUSH_EVERY = 8192
-_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
-_ONE_MS = timedelta(milliseconds=1)
 _fromiso = datetime.fromisoformat
 
 
@@ -86,7 +84,7 @@ def rate_csv(stream: TextIO, write: Callable[[str], object], tariff: Tariff, lin
     i_id, i_num, i_start, i_answer, i_end = cols
     rater, tails = Rater(tariff), {}
     place, rate = rater.place, rater.rate
-    fromiso, epoch, one_ms, width = _fromiso, _EPOCH, _ONE_MS, len(reader.header)
+    fromiso, epoch, one_ms, width = _fromiso, EPOCH, ONE_MS, len(reader.header)
     calls = charged = total = 0
     out: list[str] = []
     csv_reader = reader.reader

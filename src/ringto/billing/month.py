@@ -12,10 +12,11 @@ from __future__ import annotations
 import bisect
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 
 from sqlalchemy import Engine, String, select, type_coerce
 
+from ringto.calls.cdr_csv import EPOCH, ONE_MS
 from ringto.calls.models import CallRecordRow
 from ringto.numbers.models import Customer, ServiceNumber
 
@@ -25,8 +26,6 @@ from .places import place_of
 from .rating import Rater
 from .tariffs import BUILT_IN, Tariff, TariffVersion, date_to_ms
 
-_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
-_ONE_MS = timedelta(milliseconds=1)
 FAIR_USE, TOLL_FREE, PREMIUM = "fair-use", "toll-free", "premium"
 _RAW = String()
 KINDS = {"toll_free": TOLL_FREE, "premium_rate": PREMIUM}
@@ -47,7 +46,7 @@ def to_ms(moment: datetime | str) -> int:
         moment = datetime.fromisoformat(moment)
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
-    return (moment - _EPOCH) // _ONE_MS
+    return (moment - EPOCH) // ONE_MS
 
 
 @dataclass

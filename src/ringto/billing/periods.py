@@ -12,15 +12,14 @@ night with a 23- or 25-hour span is simply that many milliseconds of off-peak.
 from __future__ import annotations
 
 import bisect
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 
 import holidays
 
+from ringto.calls.cdr_csv import EPOCH, ONE_MS
+
 from .places import Place
 from .tariffs import DAY_MS, TariffVersion
-
-_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
-_ONE_MS = timedelta(milliseconds=1)
 
 # (boundaries, day_flags): segment i is [boundaries[i], boundaries[i + 1]) and is
 # rated at the day rate when day_flags[i] is true; boundaries[0] is the UTC midnight.
@@ -87,7 +86,7 @@ class PeriodCalendar:
 
     def _local_ms(self, local: date, at: time) -> int:
         moment = datetime.combine(local, at, tzinfo=self._zone)
-        return (moment - _EPOCH) // _ONE_MS
+        return (moment - EPOCH) // ONE_MS
 
     def _build(self, day_index: int) -> DayTable:
         start, end = day_index * DAY_MS, (day_index + 1) * DAY_MS

@@ -14,16 +14,16 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
 from decimal import Decimal
 
+from ringto.calls.cdr_csv import EPOCH, ONE_MS
+
 from .money import rate_units_per_ms, to_units
 
 DAY_MS = 86_400_000
-_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
-_ONE_MS = datetime(1970, 1, 1, 0, 0, 0, 1000, tzinfo=UTC) - _EPOCH
 
 
 def date_to_ms(day: date) -> int:
     """Midnight UTC of `day` as milliseconds since the epoch."""
-    return (datetime(day.year, day.month, day.day, tzinfo=UTC) - _EPOCH) // _ONE_MS
+    return (datetime(day.year, day.month, day.day, tzinfo=UTC) - EPOCH) // ONE_MS
 
 
 @dataclass(frozen=True)

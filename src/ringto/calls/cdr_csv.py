@@ -16,8 +16,9 @@ from typing import TextIO
 
 from .cdr import EXPORT_COLUMNS
 
-_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
-_ONE_MS = timedelta(milliseconds=1)
+# Times in rating and import are integer ms since this epoch: exact and fast to compare.
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+ONE_MS = timedelta(milliseconds=1)
 
 
 class CsvError(ValueError):
@@ -36,11 +37,11 @@ def to_ms(text: str, column: str, line: int) -> int:
         raise CsvError(line, f"{column} {text!r} is not an ISO 8601 time") from None
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
-    return (moment - _EPOCH) // _ONE_MS
+    return (moment - EPOCH) // ONE_MS
 
 
 def ms_to_datetime(value: int) -> datetime:
-    return _EPOCH + value * _ONE_MS
+    return EPOCH + value * ONE_MS
 
 
 class CdrReader:
