@@ -6,7 +6,7 @@ over a month including weekends, holidays and the October DST change; then runs
 `ringto billing rate --cdrs FILE --json` as a subprocess (process start included),
 checks it printed one line per record plus the summary, and prints records/s.
 
-    .venv/bin/python bench/rating.py [--records 1000000] [--runs 3]
+    .venv/bin/python bench/rating.py [--records 1000000] [--runs 3] [--jobs 1]
 """
 
 from __future__ import annotations
@@ -54,10 +54,10 @@ def write_records(path: Path, count: int, seed: int = 7) -> None:
             ))
 
 
-def run_once(ringto: str, path: Path, count: int) -> float:
+def run_once(ringto: str, path: Path, count: int, jobs: list[str]) -> float:
     began = time.perf_counter()
     proc = subprocess.run(
-        [ringto, "billing", "rate", "--cdrs", str(path), "--json"],
+        [ringto, "billing", "rate", "--cdrs", str(path), "--json", *jobs],
         stdout=subprocess.PIPE, check=True,
     )
     elapsed = time.perf_counter() - began
@@ -71,13 +71,15 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--records", type=int, default=1_000_000)
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--jobs", type=int, help="passed to ringto billing rate (default: its own)")
     args = parser.parse_args()
     ringto = str(Path(sys.executable).with_name("ringto"))
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "cdrs.csv"
         write_records(path, args.records)
         size = os.path.getsize(path) / 1e6
-        times = [run_once(ringto, path, args.records) for _ in range(args.runs)]
+        jobs = [] if args.jobs is None else ["--jobs", str(args.jobs)]
+        times = [run_once(ringto, path, args.records, jobs) for _ in range(args.runs)]
     best = min(times)
     print(f"{args.records:,} records ({size:.0f} MB CSV), best of {args.runs}: {best:.2f} s "
           f"= {args.records / best:,.0f} records/s (runs: {', '.join(f'{t:.2f}' for t in times)})")
