@@ -182,3 +182,16 @@ def test_staff_see_who_is_above_fair_use_and_the_heavy_user_task(ringto: Invoke,
     listed = ringto("billing", "fair-use", "--month", "2026-10").output.splitlines()
     assert len(listed) == 2 and listed[1].split() == ["Loud", "100", "88.6", "yes"]
     assert "Loud" in ringto("billing", "tasks").output
+
+
+def test_forwarding_to_an_unpriced_destination_stops_the_run(ringto: Invoke, db_url: str) -> None:
+    ringto("db", "upgrade")
+    engine = make_engine(db_url)
+    with make_session_factory(engine).begin() as s:
+        number(s, customer(s, "Expat desk"), "+31201234567")
+    calls(engine, "+31201234567", weekday_noons(1), ring_to="+4930123456")
+    engine.dispose()
+    result = ringto("billing", "run", "--month", "2026-10")
+    assert result.exit_code == 2
+    assert "before issuing anything: no destination rate for forwarding to +4930123456" in result.output
+    assert ringto("billing", "invoice", "show", "2026-000001").exit_code == 2

@@ -14,6 +14,7 @@ from ringto.billing.holds import HoldError, active_holds, hold_payouts, release_
 from ringto.billing.invoices import credit_note, find_invoice, invoice_json
 from ringto.billing.month import MissingRate
 from ringto.billing.parallel import default_jobs, rate_file
+from ringto.billing.rating import RatingError
 from ringto.billing.run import run_month
 from ringto.billing.tariffs import BUILT_IN, TariffFileError, load_tariff_file
 from ringto.calls.cdr_csv import CsvError
@@ -90,8 +91,8 @@ def run_(month: str) -> None:
             click.progressbar(length=total, label=f"Billing {month}", file=sys.stderr) as bar,
         ):
             result = run_month(store.engine, store.sessions, month, progress=bar.update)
-    except MissingRate as exc:
-        fail(str(exc))
+    except (MissingRate, RatingError) as exc:
+        fail(f"billing {month} stopped before issuing anything: {exc}")
     click.echo(
         f"{len(result.issued)} invoice(s) issued"
         + (f" ({result.issued[0]} .. {result.issued[-1]})" if result.issued else "")
