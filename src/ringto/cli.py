@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import click
 
+from .commands.billing import billing
 from .commands.calls import calls
 from .commands.db import db
 from .commands.demo import demo
@@ -19,7 +20,7 @@ def main() -> None:
     """ringto - run a service-number telephone company."""
 
 
-for command in (db, demo, number, calls, serve):
+for command in (db, demo, number, calls, serve, billing):
     main.add_command(command)
 for command in (recordings, retention, voicemail):
     main.add_command(command)

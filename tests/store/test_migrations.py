@@ -6,6 +6,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import inspect
 
+import ringto.billing.models
 import ringto.calls.models
 import ringto.mail.models
 import ringto.numbers.models
