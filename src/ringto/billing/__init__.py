@@ -1,0 +1,1 @@
+"""Billing: payouts to number holders and what may hold them back."""
