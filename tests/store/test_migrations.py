@@ -6,7 +6,9 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import inspect
 
+import ringto.billing.holds
 import ringto.calls.models
+import ringto.fraud.models
 import ringto.numbers.models  # noqa: F401 - registers the tables on Base.metadata
 from ringto.store.base import Base
 from ringto.store.db import make_engine
