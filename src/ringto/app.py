@@ -13,6 +13,7 @@ from .calls.engine import Engine
 from .calls.overload import Overload
 from .calls.records import RecordWriter, close_interrupted
 from .config import Settings
+from .fraud.live import keep_guard_current, start_fraud
 from .net.sip_transport import SipTransport
 from .numbers.service import NumberDirectory
 from .sip.endpoint import Peer
@@ -61,12 +62,15 @@ async def serve(settings: Settings) -> None:
     transport = SipTransport(loop, settings.sip_listen.host, settings.sip_listen.port)
     overload = Overload(loop, settings.max_loop_lag_ms, settings.max_pending, settings.retry_after_s)
     trunk = Peer("UDP", settings.trunk.host, settings.trunk.port)
-    engine = Engine(loop, transport, directory, writer, trunk, settings.default_region, overload)
+    sessions = make_session_factory(db)
+    guard, detector = start_fraud(settings, sessions, directory)
+    engine = Engine(loop, transport, directory, writer, trunk, settings.default_region, overload, guard)
     transport.handler = engine
     await transport.start()
     _tune_gc()
     overload.start()
     refresher = loop.create_task(_refresh_numbers(directory))
+    guarding = loop.create_task(keep_guard_current(guard, sessions))
     log.info("ringto listening for SIP on %s (UDP, TCP); trunk %s", settings.sip_listen, settings.trunk)
     stop = asyncio.Event()
     for sig in (signal.SIGTERM, signal.SIGINT):
@@ -77,7 +81,9 @@ async def serve(settings: Settings) -> None:
         log.info("stopping: ending %d live calls", len(engine.calls))
         engine.shutdown()
         refresher.cancel()
+        guarding.cancel()
         overload.stop()
         await asyncio.sleep(0.2)  # let the BYEs leave
         transport.close()
         writer.close()
+        detector.close()

@@ -7,6 +7,7 @@ import click
 from .commands.calls import calls
 from .commands.db import db
 from .commands.demo import demo
+from .commands.fraud import fraud
 from .commands.number import number
 from .commands.serve import serve
 
@@ -19,3 +20,4 @@ def main() -> None:
 
 for command in (db, demo, number, calls, serve):
     main.add_command(command)
+main.add_command(fraud)

@@ -38,6 +38,7 @@ class Settings:
     max_loop_lag_ms: float
     retry_after_s: int
     log_level: str
+    fraud_redis_url: str = ""  # empty: fraud windows in process memory (one node)
 
 
 DEFAULTS: dict[str, str] = {
@@ -51,6 +52,7 @@ DEFAULTS: dict[str, str] = {
     "max_loop_lag_ms": "200",
     "retry_after_s": "5",
     "log_level": "info",
+    "fraud_redis_url": "",
 }
 
 
@@ -115,5 +117,12 @@ def load(environ: dict[str, str] | None = None, toml_path: Path | None = None) -
         max_loop_lag_ms=_positive("max_loop_lag_ms", raw["max_loop_lag_ms"]),
         retry_after_s=int(_positive("retry_after_s", raw["retry_after_s"])),
         log_level=level,
+        fraud_redis_url=_redis_url(raw["fraud_redis_url"]),
     )
+
+
+def _redis_url(url: str) -> str:
+    if url and not url.startswith(("redis://", "rediss://", "unix://")):
+        raise ConfigError(f"RINGTO_FRAUD_REDIS_URL={url!r}: expected a URL like redis://127.0.0.1:6379/0")
+    return url
 
