@@ -62,7 +62,7 @@ def test_max_keys_bounds_the_table() -> None:
     counter = MemoryCounter(60.0, max_keys=1000)
     for n in range(5000):
         counter.add(f"+3161{n:07d}", 1.0)
-    assert len(counter) == 1000
+    assert 1000 - 1000 // 16 <= len(counter) <= 1000
     assert counter.count("+31610004999", 1.0) == 1
 
 

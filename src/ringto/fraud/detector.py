@@ -34,8 +34,8 @@ from .windows import Counter, MemoryCounter
 log = structlog.get_logger(__name__)
 
 SUBJECTS = ("number", "caller", "ip", "customer", "prefix")
-EVIDENCE_KEYS = 50_000
-EVIDENCE_IDS = 50
+EVIDENCE_KEYS = 20_000
+EVIDENCE_IDS = 20
 _STOP = object()
 
 

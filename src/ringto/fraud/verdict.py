@@ -97,7 +97,7 @@ class Guard:
         self.clock = clock
         self.state = GuardState()
         self.watched: set[str] = set()
-        self._short = MemoryCounter(flood.window_s, max_keys=200_000)
+        self._short = MemoryCounter(flood.window_s, max_keys=50_000)
         self._local: list[tuple[float, FraudMeasure]] = []
 
     # -- on the event loop ------------------------------------------------------------

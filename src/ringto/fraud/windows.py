@@ -8,7 +8,9 @@ needs a per-event timestamp). That is what keeps the state bounded: one small in
 per key, however many events the key sees.
 
 `MemoryCounter` packs (bucket number, previous count, current count) into one Python
-int per key, so a million callers cost a dict entry, the key string and an int each;
+int per key and files it under the key's 64-bit hash rather than the key string, so a
+million callers cost a dict entry and two small ints each (about 110 bytes; two keys
+sharing a hash would share a count, odds about 1 in 10^7 for a million keys);
 `sweep` drops keys whose counts have aged out and `max_keys` caps the table whatever the
 traffic does. `RedisCounter` holds the same buckets as Redis keys with an expiry, so
 several engine nodes count together; one pipeline round trip per update.
@@ -20,6 +22,7 @@ several windows per event, and the same arithmetic in memory and in Redis.
 
 from __future__ import annotations
 
+from itertools import islice
 from typing import Protocol
 
 _BITS = 20
@@ -50,14 +53,15 @@ class MemoryCounter:
             raise ValueError(f"window_s={window_s}: expected a positive number of seconds")
         self.window_s = window_s
         self.max_keys = max_keys
-        self._slots: dict[str, int] = {}
+        self._slots: dict[int, int] = {}
+        self._swept = -1
 
     def __len__(self) -> int:
         return len(self._slots)
 
-    def _counts(self, key: str, bucket: int) -> tuple[int, int]:
+    def _counts(self, slot: int, bucket: int) -> tuple[int, int]:
         """(previous, current) counts as seen from `bucket`."""
-        packed = self._slots.get(key)
+        packed = self._slots.get(slot)
         if packed is None:
             return 0, 0
         stored = packed >> (2 * _BITS)
@@ -69,17 +73,26 @@ class MemoryCounter:
 
     def add(self, key: str, now: float, amount: int = 1) -> float:
         bucket = int(now // self.window_s)
-        previous, current = self._counts(key, bucket)
+        slot = hash(key)
+        previous, current = self._counts(slot, bucket)
         current = min(current + amount, _MAX)
-        if key not in self._slots and len(self._slots) >= self.max_keys:
-            self.sweep(now)
-            if len(self._slots) >= self.max_keys:
-                del self._slots[next(iter(self._slots))]  # full of live keys: drop the oldest
-        self._slots[key] = (bucket << (2 * _BITS)) | (previous << _BITS) | current
+        if slot not in self._slots and len(self._slots) >= self.max_keys:
+            self._make_room(now, bucket)
+        self._slots[slot] = (bucket << (2 * _BITS)) | (previous << _BITS) | current
         return _estimate(previous, current, now, self.window_s)
 
+    def _make_room(self, now: float, bucket: int) -> None:
+        """Full: sweep (at most once per bucket), and if live keys still fill the table,
+        drop the oldest-inserted sixteenth at once, so a flood of new keys costs O(1) each."""
+        if self._swept != bucket:
+            self._swept = bucket
+            self.sweep(now)
+        if len(self._slots) >= self.max_keys:
+            for old in list(islice(self._slots, max(1, self.max_keys // 16))):
+                del self._slots[old]
+
     def count(self, key: str, now: float) -> float:
-        previous, current = self._counts(key, int(now // self.window_s))
+        previous, current = self._counts(hash(key), int(now // self.window_s))
         return _estimate(previous, current, now, self.window_s)
 
     def sweep(self, now: float) -> int:
