@@ -10,6 +10,9 @@ import redis
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from ringto.fraud.detector import LiveRules
+from ringto.fraud.events import CallEnded
+from ringto.fraud.live import redis_counters
 from ringto.fraud.windows import MemoryCounter, RedisCounter
 
 REDIS_URL = "redis://127.0.0.1:6379/0"
@@ -79,3 +82,19 @@ def test_redis_counts_like_memory_and_is_shared_between_nodes(redis_client) -> N
     assert node_b.count("other", 119.5) == 0
     ttl = client.ttl(f"{prefix}:short:11:+3180|+3161")
     assert 0 < ttl <= 21  # buckets expire by themselves
+
+
+def test_two_nodes_sharing_redis_find_a_flood_neither_sees_alone(redis_client) -> None:
+    """Short calls from one caller alternate between two engine nodes: with the windows in
+    Redis the fifth call crosses the limit; with per-node memory neither node gets there."""
+    _, prefix = redis_client
+    shared = [LiveRules(redis_counters(REDIS_URL, prefix)) for _ in range(2)]
+    alone = [LiveRules() for _ in range(2)]
+    found: dict[str, list] = {"shared": [], "alone": []}
+    for n in range(6):
+        event = CallEnded(7000 + n * 0.3, f"c{n}", "+319001234567", "+31612345678", "192.0.2.1",
+                          "answered", 0.2)
+        found["shared"] += shared[n % 2].handle(event)
+        found["alone"] += alone[n % 2].handle(event)
+    assert [a.category for a in found["shared"]] == ["call_flooding", "call_flooding"]
+    assert found["alone"] == []

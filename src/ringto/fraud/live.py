@@ -25,14 +25,14 @@ log = structlog.get_logger(__name__)
 RELOAD_S = 2.0
 
 
-def redis_counters(url: str) -> CounterFactory:
+def redis_counters(url: str, prefix: str = "ringto:fraud") -> CounterFactory:
     """Counters held in the Redis at `url`, shared by every node that uses it."""
     import redis  # only nodes configured for Redis need the client loaded
 
     client = redis.Redis.from_url(url, socket_timeout=1.0)
 
     def make(name: str, window_s: float) -> Counter:
-        return RedisCounter(client, name, window_s)
+        return RedisCounter(client, name, window_s, prefix)
     return make
 
 
