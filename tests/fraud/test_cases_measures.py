@@ -168,3 +168,14 @@ def test_a_reload_that_raced_the_measure_does_not_undo_it(numbers) -> None:
     not_yet_committed.lifted_utc = datetime.now(UTC)
     guard.load(numbers)
     assert not guard.verdict(NUMBER, CALLER, None).rejects
+
+
+def test_a_case_without_automatic_measures_waits_for_staff_and_watches_the_caller(numbers) -> None:
+    guard = Guard()
+    Desk(numbers, guard)([Alert("abnormal_usage", CALLER, T0, T0, "medium", ("c1",), NUMBER,
+                                None, CALLER, "192.0.2.10", "far above the number's baseline")])
+    verdict = guard.verdict(NUMBER, CALLER, "192.0.2.10")
+    assert (verdict.action, verdict.rejects) == ("watch", False)
+    with numbers() as session:
+        assert list_measures(session) == []
+        assert [c.category for c in session.query(FraudCase)] == ["abnormal_usage"]

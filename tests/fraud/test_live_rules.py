@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import uuid
 
+import pytest
+
+from ringto.config import ConfigError, load
 from ringto.fraud.detector import LiveRules, LiveThresholds
 from ringto.fraud.events import AuthFailure, CallAttempt, CallEnded, Registration, auth_failed, registered
 
@@ -96,3 +99,11 @@ def test_one_caller_far_above_any_human_rate_is_abnormal_usage() -> None:
     busy_person = [a for n in range(120) for a in rules.handle(
         CallAttempt(1000 + n * 20, str(n), NUMBER, "+31687654321", "192.0.2.1"))]
     assert busy_person == []
+
+
+def test_fraud_redis_setting_must_be_a_redis_url() -> None:
+    env = {"RINGTO_CONFIG": "/nonexistent.toml"}
+    assert load({**env, "RINGTO_FRAUD_REDIS_URL": "redis://127.0.0.1:6379/0"}).fraud_redis_url
+    assert load(env).fraud_redis_url == ""
+    with pytest.raises(ConfigError, match="RINGTO_FRAUD_REDIS_URL"):
+        load({**env, "RINGTO_FRAUD_REDIS_URL": "127.0.0.1:6379"})
