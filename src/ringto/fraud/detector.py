@@ -94,7 +94,7 @@ class LiveRules:
 
     def sweep(self, now: float) -> None:
         for counter in (*self.attempts.values(), self.short, self.auth_ip, self.auth_user):
-            getattr(counter, "sweep", lambda now: 0)(now)
+            counter.sweep(now)
 
     def _attempt(self, event: CallAttempt) -> list[Alert]:
         self.attempts["number"].add(event.number, event.at)

@@ -39,6 +39,9 @@ class Counter(Protocol):
     def count(self, key: str, now: float) -> float:
         """The estimated count for `key` in the window ending at `now`."""
 
+    def sweep(self, now: float) -> int:
+        """Forget what has aged out; how many keys were dropped."""
+
 
 def _estimate(previous: int, current: int, now: float, window_s: float) -> float:
     elapsed = (now % window_s) / window_s
