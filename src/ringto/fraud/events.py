@@ -48,8 +48,8 @@ class CallEnded:
 
 
 @dataclass(frozen=True, slots=True)
-class AuthFailure:
-    """A SIP request whose digest credentials were wrong or missing for `username`."""
+class SipLogin:
+    """Someone presented SIP credentials for `username` from `source_ip`."""
 
     at: float
     source_ip: str
@@ -58,13 +58,13 @@ class AuthFailure:
 
 
 @dataclass(frozen=True, slots=True)
-class Registration:
-    """A device registered `username` from `source_ip` (a new source may be a stolen account)."""
+class AuthFailure(SipLogin):
+    """The credentials were wrong or missing (a guess, or a mistyped password)."""
 
-    at: float
-    source_ip: str
-    username: str
-    user_agent: str | None = None
+
+@dataclass(frozen=True, slots=True)
+class Registration(SipLogin):
+    """The device registered (from a new source this may be a stolen account)."""
 
 
 Event = CallAttempt | CallAnswered | CallEnded | AuthFailure | Registration
