@@ -28,6 +28,7 @@ def test_burst_of_short_calls_from_one_caller_is_flooding() -> None:
     assert (alert.category, alert.subject, alert.number_e164, alert.customer_id) == (
         "call_flooding", CALLER, NUMBER, 7)
     assert list(alert.call_ids) == [e.call_id for e in events]
+    assert (alert.first_seen.timestamp(), alert.last_seen.timestamp()) == (events[0].at, events[-1].at)
 
 
 def test_radio_burst_of_many_different_callers_is_not_flooding() -> None:

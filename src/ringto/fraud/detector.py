@@ -75,7 +75,7 @@ class LiveRules:
         self.short = counters("short", t.flood.window_s)
         self.auth_ip = counters("auth:ip", t.auth_window_s)
         self.auth_user = counters("auth:user", t.auth_window_s)
-        self._evidence: dict[str, deque[str]] = {}
+        self._evidence: dict[str, deque[tuple[float, str]]] = {}
 
     def handle(self, event: Event) -> list[Alert]:
         if isinstance(event, CallAttempt):
@@ -118,23 +118,25 @@ class LiveRules:
             return []
         key = f"{event.number}|{event.caller}"
         count = self.short.add(key, event.at)
-        ids = self._remember(key, event.call_id)
+        recent = self._remember(key, event)
         if count < flood.calls:
             return []
-        start = event.at - flood.window_s
-        return [Alert("call_flooding", event.caller, _utc(start), _utc(event.at), "high", tuple(ids),
+        first = min(at for at, _ in recent if at > event.at - flood.window_s)
+        ids = tuple(call_id for at, call_id in recent if at >= first)
+        return [Alert("call_flooding", event.caller, _utc(first), _utc(event.at), "high", ids,
                       event.number, self.customer_of(event.number), event.caller, event.source_ip,
                       f"{count:.0f} calls under {flood.short_s:g} s from {event.caller} to "
                       f"{event.number} within {flood.window_s:g} s")]
 
-    def _remember(self, key: str, call_id: str) -> list[str]:
-        ids = self._evidence.get(key)
-        if ids is None:
+    def _remember(self, key: str, event: CallEnded) -> list[tuple[float, str]]:
+        """The latest short calls of `key` as (end time, call id), for the evidence."""
+        recent = self._evidence.get(key)
+        if recent is None:
             if len(self._evidence) >= EVIDENCE_KEYS:
                 del self._evidence[next(iter(self._evidence))]
-            ids = self._evidence[key] = deque(maxlen=EVIDENCE_IDS)
-        ids.append(call_id)
-        return list(ids)
+            recent = self._evidence[key] = deque(maxlen=EVIDENCE_IDS)
+        recent.append((event.at, event.call_id))
+        return list(recent)
 
     def _auth_failure(self, event: AuthFailure) -> list[Alert]:
         t = self.thresholds
