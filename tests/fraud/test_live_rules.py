@@ -108,3 +108,13 @@ def test_fraud_redis_setting_must_be_a_redis_url() -> None:
     assert load(env).fraud_redis_url == ""
     with pytest.raises(ConfigError, match="RINGTO_FRAUD_REDIS_URL"):
         load({**env, "RINGTO_FRAUD_REDIS_URL": "127.0.0.1:6379"})
+
+
+def test_a_stuck_detector_drops_events_instead_of_growing_without_bound(monkeypatch) -> None:
+    from ringto.fraud import detector as module
+
+    monkeypatch.setattr(module, "MAX_BACKLOG", 10)
+    stuck = module.Detector(LiveRules(), on_alerts=lambda alerts: None)  # never started
+    for n in range(15):
+        stuck.submit(ended(1000 + n))
+    assert stuck.dropped == 5

@@ -36,6 +36,7 @@ log = structlog.get_logger(__name__)
 SUBJECTS = ("number", "caller", "ip", "customer", "prefix")
 EVIDENCE_KEYS = 20_000
 EVIDENCE_IDS = 20
+MAX_BACKLOG = 200_000  # events waiting; beyond it (detector stuck on a dead database) new ones are dropped
 _STOP = object()
 
 
@@ -175,8 +176,14 @@ class Detector:
         self._queue: queue.SimpleQueue[object] = queue.SimpleQueue()
         self._thread: threading.Thread | None = None
         self._sweep_every_s = sweep_every_s
+        self.dropped = 0
 
     def submit(self, event: Event) -> None:
+        if self._queue.qsize() >= MAX_BACKLOG:
+            if not self.dropped:
+                log.error("fraud detector behind: dropping events", backlog=MAX_BACKLOG)
+            self.dropped += 1
+            return
         self._queue.put(event)
 
     def start(self) -> None:
