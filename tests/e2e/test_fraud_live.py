@@ -12,6 +12,7 @@ import json
 import time
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import create_engine
 from sqlalchemy.orm import Session
 
@@ -28,8 +29,12 @@ def _short(record: dict) -> bool:
     return record["disposition"] == "answered" and float(record["duration_s"]) < 0.5
 
 
-def test_flooding_caller_is_blocked_within_two_seconds(make_ringto, sipp) -> None:
-    ringto: Ringto = make_ringto()
+@pytest.mark.parametrize("windows", ["memory", "redis"])
+def test_flooding_caller_is_blocked_within_two_seconds(make_ringto, sipp, windows: str) -> None:
+    ringto: Ringto = make_ringto(start=False)
+    if windows == "redis":  # the detector's windows shared through Redis, as for several nodes
+        ringto.env["RINGTO_FRAUD_REDIS_URL"] = "redis://127.0.0.1:6379/0"
+    ringto.start()
     phones = sipp("uas-answer", local_port=ringto.trunk_port, calls=FLOOD_CALLS, timeout=30)
     flood = sipp("uac-flood", remote=ringto.address, calls=FLOOD_CALLS, rate=10, duration_ms=200,
                  timeout=30)
