@@ -23,6 +23,7 @@ def test_report_with_time_zone_becomes_a_case(ringto) -> None:
     (case,) = json.loads(ringto("fraud", "cases", "--json").output)
     assert (case["category"], case["subject"], case["source"]) == ("reported_violation", E164, "report")
     assert case["first_seen"] == "2026-11-25T13:03:00Z" and case["call_ids"] == ["c-1"]
+    assert case["customer_id"] == 1
     assert "eve" in case["summary"] and "misleading" in case["summary"]
     shown = ringto("fraud", "case", "show", "1")
     assert shown.exit_code == 0 and "reported_violation" in shown.output

@@ -24,7 +24,7 @@ from ringto.fraud.cases import Alert
 from ringto.fraud.measures import KINDS, MeasureError, apply_measure, lift_measure, list_measures
 from ringto.fraud.models import FraudCase, FraudMeasure
 from ringto.numbers.e164 import normalise
-from ringto.numbers.models import Customer
+from ringto.numbers.models import Customer, ServiceNumber
 
 from .common import echo_table, open_store
 
@@ -255,7 +255,8 @@ def _reported_time(_ctx: click.Context, _param: click.Parameter, value: str) -> 
               help="Date and time of the violation, with time zone.")
 @click.option("--evidence", required=True, help="What was seen (text, or where the proof is).")
 @click.option("--call-id", "call_ids", multiple=True, help="A call id as evidence; repeatable.")
-@click.option("--category", default="reported_violation", show_default=True)
+@click.option("--category", type=click.Choice([case_service.REPORTED, *case_service.CATEGORIES]),
+              default=case_service.REPORTED, show_default=True)
 @by_option
 def report(number: str, moment: datetime, evidence: str, call_ids: tuple[str, ...], category: str,
            by: str) -> None:
@@ -263,8 +264,9 @@ def report(number: str, moment: datetime, evidence: str, call_ids: tuple[str, ..
     store = open_store()
     e164 = _e164(number, "--number", store.settings.default_region)
     assert e164 is not None
-    alert = Alert(category, e164, moment, moment, "medium", call_ids, e164,
-                  summary=f"reported by {by}: {evidence}", source="report")
     with store.sessions() as session, session.begin(), _user_errors():
+        owner = session.scalar(select(ServiceNumber.customer_id).where(ServiceNumber.e164 == e164))
+        alert = Alert(category, e164, moment, moment, "medium", call_ids, e164, owner,
+                      summary=f"reported by {by}: {evidence}", source="report")
         filed, new = case_service.record_alert(session, alert)
         click.echo(f"{'opened' if new else 'added to'} case {filed.id} ({category} on {e164})")

@@ -18,6 +18,14 @@ from sqlalchemy.orm import Session
 
 from .models import MAX_EVIDENCE, FraudCase
 
+# The eleven categories of issue 5 (seed 004, "Oneigenlijk gebruik"), root cause first,
+# and what a person's report is filed under until staff classify it.
+CATEGORIES = (
+    "billing_mismatch", "pbx_hacking", "call_flooding", "spoofed_identity", "collusion",
+    "roaming_abuse", "premium_destination", "prepaid_abuse", "automated_traffic", "long_holding",
+    "abnormal_usage",
+)
+REPORTED = "reported_violation"
 SEVERITIES = ("low", "medium", "high", "critical")
 STATUSES = ("open", "closed")
 
