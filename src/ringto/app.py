@@ -16,6 +16,7 @@ from .calls.keeper import Keeper
 from .calls.overload import Overload
 from .calls.records import RecordWriter, close_interrupted
 from .config import Settings
+from .fraud.live import keep_guard_current, start_fraud
 from .jobs import start_jobs
 from .media.ports import PortPool
 from .net.sip_transport import SipTransport
@@ -74,18 +75,20 @@ async def serve(settings: Settings) -> None:
     transport = SipTransport(loop, settings.sip_listen.host, settings.sip_listen.port)
     overload = Overload(loop, settings.max_loop_lag_ms, settings.max_pending, settings.retry_after_s)
     trunk = Peer("UDP", settings.trunk.host, settings.trunk.port)
+    sessions = make_session_factory(db)
+    guard, detector = start_fraud(settings, sessions, directory)
     media = MediaSettings(PortPool(*settings.rtp_ports), settings.rtp_host,
                           settings.media_anchor == "always", settings.media_timeout_s)
-    keeper = Keeper(settings.data_dir, make_session_factory(db))
     engine = Engine(loop, transport, directory, writer, trunk, settings.default_region, overload,
-                    media=media, keeper=keeper)
+                    media=media, keeper=Keeper(settings.data_dir, sessions), guard=guard)
     transport.handler = engine
     await transport.start()
     _tune_gc()
     overload.start()
     refresher = loop.create_task(_refresh_numbers(directory))
-    jobs = start_jobs(settings, make_session_factory(db))  # retention hourly, voicemail outbox
+    jobs = start_jobs(settings, sessions)  # retention hourly, voicemail outbox
     watcher = loop.create_task(_watch_media(engine))
+    guarding = loop.create_task(keep_guard_current(guard, sessions))
     log.info("ringto listening for SIP on %s (UDP, TCP); trunk %s", settings.sip_listen, settings.trunk)
     stop = asyncio.Event()
     for sig in (signal.SIGTERM, signal.SIGINT):
@@ -99,7 +102,9 @@ async def serve(settings: Settings) -> None:
         for job in jobs:
             job.cancel()
         watcher.cancel()
+        guarding.cancel()
         overload.stop()
         await asyncio.sleep(0.2)  # let the BYEs leave
         transport.close()
         writer.close()
+        detector.close()

@@ -8,6 +8,7 @@ from .commands.billing import billing
 from .commands.calls import calls
 from .commands.db import db
 from .commands.demo import demo
+from .commands.fraud import fraud
 from .commands.number import number
 from .commands.recordings import recordings, retention
 from .commands.serve import serve
@@ -24,3 +25,4 @@ for command in (db, demo, number, calls, serve, billing):
     main.add_command(command)
 for command in (recordings, retention, voicemail):
     main.add_command(command)
+main.add_command(fraud)

@@ -48,6 +48,7 @@ class Settings:
     # maildrop:[FOLDER] to write .eml files (default FOLDER: <data_dir>/maildrop).
     smtp_url: str = "maildrop:"
     mail_from: str = "ringto voicemail <voicemail@localhost>"
+    fraud_redis_url: str = ""  # empty: fraud windows in process memory (one node)
 
 
 DEFAULTS: dict[str, str] = {
@@ -67,6 +68,7 @@ DEFAULTS: dict[str, str] = {
     "media_timeout_s": "60",
     "smtp_url": "maildrop:",
     "mail_from": "ringto voicemail <voicemail@localhost>",
+    "fraud_redis_url": "",
 }
 
 
@@ -144,6 +146,7 @@ def load(environ: dict[str, str] | None = None, toml_path: Path | None = None) -
         media_timeout_s=_positive("media_timeout_s", raw["media_timeout_s"]),
         smtp_url=_smtp_url(raw["smtp_url"]),
         mail_from=raw["mail_from"],
+        fraud_redis_url=_redis_url(raw["fraud_redis_url"]),
     )
 
 
@@ -160,4 +163,10 @@ def _smtp_url(value: str) -> str:
         return value.strip()
     raise ConfigError(f"RINGTO_SMTP_URL={value!r}: expected smtp://host[:port], smtps://host[:port] "
                       "or maildrop:[folder]")
+
+
+def _redis_url(url: str) -> str:
+    if url and not url.startswith(("redis://", "rediss://", "unix://")):
+        raise ConfigError(f"RINGTO_FRAUD_REDIS_URL={url!r}: expected a URL like redis://127.0.0.1:6379/0")
+    return url
 

@@ -8,6 +8,7 @@ from sqlalchemy import inspect
 
 import ringto.billing.models
 import ringto.calls.models
+import ringto.fraud.models
 import ringto.mail.models
 import ringto.numbers.models
 import ringto.recordings.models  # noqa: F401 - registers the tables on Base.metadata

@@ -1,9 +1,9 @@
 """The B2BUA engine: the request pipeline and the table of live calls.
 
 Pipeline for a new INVITE: overload check (503) → Max-Forwards (483) → loop (482) →
-number lookup (404) → suspended (403, recorded) → the number's flow. In-dialog
-requests find their call by (Call-ID, our tag). Everything refused before the number is
-known is counted and logged, not recorded as a call.
+number lookup (404) → suspended (403) or refused by the fraud guard (403/603), recorded →
+the number's flow. In-dialog requests find their call by (Call-ID, our tag). Everything
+refused before the number is known is counted and logged, not recorded as a call.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ import uuid
 from collections import Counter
 
 from ..flows.steps import Forward, Step
+from ..fraud.verdict import ALLOW_ALL, AllowAll, Guard
 from ..numbers.service import NumberDirectory, normalise
 from ..sip.build import make_response
 from ..sip.dialog import Dialog
@@ -40,11 +41,13 @@ log = logging.getLogger("ringto.calls")
 class Engine:
     def __init__(self, loop: asyncio.AbstractEventLoop, transport, directory: NumberDirectory,
                  writer, trunk: Peer, region: str, overload: Overload, *,
-                 media: MediaSettings | None = None, keeper: Keeper | None = None) -> None:
+                 media: MediaSettings | None = None, keeper: Keeper | None = None,
+                 guard: Guard | AllowAll = ALLOW_ALL) -> None:
         self.loop = loop
         self.transport = transport
         self.directory = directory
-        self.writer = writer
+        self.guard = guard
+        self.writer = guard.observe(writer)  # records filed at attempt/answer/end become events
         self.trunk = trunk
         self.region = region
         self.overload = overload
@@ -118,9 +121,12 @@ class Engine:
             self._reply(tx, invite, 404)
             return
         record = self._new_record(invite, peer, route.e164)
-        if route.suspended:
-            self._reply(tx, invite, 403)
-            record.end, record.disposition, record.sip_code = record.start, "rejected", 403
+        verdict = self.guard.verdict(route.e164, record.caller, record.caller_ip)
+        if route.suspended or verdict.rejects:
+            status = verdict.sip_code or 403
+            log.info("rejected call %s: %s", record.call_id, verdict.cause or "number suspended")
+            self._reply(tx, invite, status)
+            record.end, record.disposition, record.sip_code = record.start, "rejected", status
             self.writer.call_ended(record)
             return
         call = Call(self, invite, tx, peer, route, record)

@@ -1,7 +1,7 @@
 """Call records list the flow steps a call took and why it ended (media issue).
 
 Revision ID: 0005_call_steps
-Revises: 0003_billing
+Revises: 0004_fraud
 Create Date: 2026-11-26
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0005_call_steps"
-down_revision = "0003_billing"
+down_revision = "0004_fraud"
 branch_labels = None
 depends_on = None
 

@@ -1,0 +1,1 @@
+"""Acceptable use and fraud (F21, F22): live events and verdicts, cases, measures."""
