@@ -70,7 +70,7 @@ def calls(
 
 def weekday_noons(count: int, month: int = 10) -> list[datetime]:
     """`count` answer times on working-day middays (day rate) of 2026-`month`, 1 min apart."""
-    first = {10: date(2026, 10, 1), 11: date(2026, 11, 2)}[month]
+    first = {9: date(2026, 9, 1), 10: date(2026, 10, 1), 11: date(2026, 11, 2)}[month]
     return [
         datetime(first.year, first.month, first.day, 10, 0, tzinfo=UTC) + timedelta(minutes=i)
         for i in range(count)

@@ -113,23 +113,23 @@ def test_a_new_tariff_version_changes_only_the_months_it_covers(ringto: Invoke, 
     engine = make_engine(db_url)
     with make_session_factory(engine).begin() as s:
         number(s, customer(s, "Free call desk"), "+318001234567")
+    calls(engine, "+318001234567", weekday_noons(1, month=9), tag="sep")
     calls(engine, "+318001234567", weekday_noons(1))
-    calls(engine, "+318001234567", weekday_noons(1, month=11), tag="nov")
     engine.dispose()
     added = ringto(
-        "billing", "tariff", "--from", "2026-11-01", "--start", "0.05", "--day", "0.08", "--offpeak", "0.06"
+        "billing", "tariff", "--from", "2026-10-01", "--start", "0.05", "--day", "0.08", "--offpeak", "0.06"
     )
     assert added.exit_code == 0, added.output
     earlier = ringto(
-        "billing", "tariff", "--from", "2026-10-01", "--start", "0", "--day", "0", "--offpeak", "0"
+        "billing", "tariff", "--from", "2026-09-01", "--start", "0", "--day", "0", "--offpeak", "0"
     )
     assert earlier.exit_code == 2 and "must start later" in earlier.output
+    ringto("billing", "run", "--month", "2026-09")
     ringto("billing", "run", "--month", "2026-10")
-    ringto("billing", "run", "--month", "2026-11")
-    october = json.loads(ringto("billing", "invoice", "show", "2026-000001", "--json").stdout)
-    november = json.loads(ringto("billing", "invoice", "show", "2026-000002", "--json").stdout)
-    assert (october["month"], october["net"]) == ("2026-10", "0.11")
-    assert (november["month"], november["net"]) == ("2026-11", "0.13")
+    september = json.loads(ringto("billing", "invoice", "show", "2026-000001", "--json").stdout)
+    october = json.loads(ringto("billing", "invoice", "show", "2026-000002", "--json").stdout)
+    assert (september["month"], september["net"]) == ("2026-09", "0.11")
+    assert (october["month"], october["net"]) == ("2026-10", "0.13")
 
 
 def test_customer_billing_details_decide_vat(ringto: Invoke, db_url: str) -> None:

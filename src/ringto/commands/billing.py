@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
-from datetime import datetime
+from datetime import UTC, datetime
 
 import click
 from sqlalchemy import func, select
@@ -70,10 +70,15 @@ def rate(path: str, tariff: str, as_json: bool, jobs: int | None) -> None:
 
 
 def _month(value: str) -> str:
+    """A month that is over: invoices are final, so billing one still running would leave
+    the rest of its calls unbilled for ever."""
     try:
         parsed = datetime.strptime(value, "%Y-%m")
     except ValueError:
         fail(f"--month {value!r} is not a month like 2026-10")
+    following = datetime(parsed.year + parsed.month // 12, parsed.month % 12 + 1, 1, tzinfo=UTC)
+    if datetime.now(UTC) < following:
+        fail(f"--month {value}: the month has not ended yet; bill it from {following:%Y-%m-%d} (UTC)")
     return f"{parsed.year:04d}-{parsed.month:02d}"
 
 
