@@ -172,3 +172,90 @@ def test_rfc4733_digits_reach_on_dtmf_once_and_cross_the_bridge() -> None:
     assert {p.payload_type for _, p in b.received} == {96} and len(b.received) == 14
     sent_back = [p for _, p in a.received]
     assert len(sent_back) == 7 and {p.payload_type for p in sent_back} == {101}
+
+
+@pytest.mark.parametrize(("how", "expected_s"),
+                         [("digit", 1.0), ("silence", 1.5), ("max", 2.0), ("close", 0.8)])
+def test_voicemail_recording_ends_on_hash_silence_max_or_close(spoken, tmp_path: Path, how: str,
+                                                                expected_s: float) -> None:
+    _, pcm = spoken
+    talk = tone(350, 1.0) if how != "max" else tone(350, 3.0)
+
+    async def scenario():
+        pool, session, a, b = await call()
+
+        async def caller():
+            await a.talk(talk, "PCMU", 0, session.caller.port)
+            if how == "digit":
+                for packet in digit_packets("#", payload_type=101, ssrc=1234, seq=2000, timestamp=90_000):
+                    a.send(packet, session.caller.port)
+            # then nothing: silence (for "silence", 0.5 s after the tone)
+
+        if how == "close":
+            asyncio.get_running_loop().call_later(0.8, session.close)
+        task = asyncio.create_task(caller())
+        seconds = await session.record_side("caller", tmp_path / "vm.wav", max_s=2.0, silence_s=0.5)
+        task.cancel()
+        session.close()
+        return seconds
+
+    seconds = run(scenario())
+    assert abs(seconds - expected_s) < 0.15
+    channels, got = read_wav(tmp_path / "vm.wav")
+    assert channels == 1 and len(got) == round(seconds * 8000)
+    assert best_correlation(samples(talk)[:4000], got, 1600)[0] > 0.95
+
+
+def test_last_rx_follows_rtp_on_either_side() -> None:
+    async def scenario():
+        pool, session, a, b = await call()
+        opened = session.last_rx
+        await asyncio.sleep(0.2)
+        assert session.last_rx == opened  # nothing received yet: the open time
+        await b.talk(tone(300, 0.04), "PCMU", 0, session.callee.port)
+        await asyncio.sleep(0.02)
+        assert time.monotonic() - session.last_rx < 0.05 and session.last_rx - opened > 0.15
+        session.close()
+
+    run(scenario())
+
+
+def test_an_exhausted_pool_gives_none_and_closing_gives_the_ports_back() -> None:
+    async def scenario():
+        pool = PortPool(40200, 40203)  # two RTP/RTCP pairs: one session
+        first = await MediaSession.open(pool, HOST)
+        assert first is not None and await MediaSession.open(pool, HOST) is None
+        first.close()
+        await asyncio.sleep(0)
+        again = await MediaSession.open(pool, HOST)
+        assert again is not None and {again.caller.port, again.callee.port} == {40200, 40202}
+        again.close()
+        await asyncio.sleep(0)
+        return pool
+
+    pool = run(scenario())
+    assert (pool.free, pool.in_use) == (2, 0)
+
+
+def test_no_port_leaks_after_ten_thousand_sessions() -> None:
+    async def scenario():
+        pool = PortPool(40300, 40339)  # ten sessions at most at once
+        live: list[MediaSession] = []
+        opened = 0
+        while opened < 10_000:
+            session = await MediaSession.open(pool, HOST)
+            if session is None:  # pool empty: close the oldest half
+                for old in live[:5]:
+                    old.close()
+                del live[:5]
+                await asyncio.sleep(0)
+                continue
+            opened += 1
+            live.append(session)
+        for session in live:
+            session.close()
+        await asyncio.sleep(0)
+        return pool
+
+    pool = asyncio.run(scenario())
+    assert (pool.free, pool.in_use) == (20, 0)
