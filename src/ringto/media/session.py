@@ -126,15 +126,15 @@ class Side:
         self.received += 1
         pt = data[1] & 0x7F
         if pt == self.dtmf_payload_type:
-            self._telephone_event(data)
+            self._telephone_event(data, now)
         elif pt == self.payload_type and self.listeners:
             self._audio(data, now)
         if self.session.bridged and not self.session.closed:
             self.session.peer(self).relay(data, self)
 
-    def _telephone_event(self, data: bytes) -> None:
+    def _telephone_event(self, data: bytes, now: float) -> None:
         try:
-            digit = self.dtmf.feed(RtpPacket.parse(data))
+            digit = self.dtmf.feed(RtpPacket.parse(data), now)
         except RtpError:
             return
         if digit is None:
