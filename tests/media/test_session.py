@@ -15,6 +15,7 @@ from ringto.media.ports import PortPool
 from ringto.media.session import MediaSession
 
 from .audio import best_correlation, samples, speech, tone
+from .pcap import SIP_TESTER, rtp_from_pcap
 from .phone import HOST, Phone, frames
 
 
@@ -259,3 +260,40 @@ def test_no_port_leaks_after_ten_thousand_sessions() -> None:
 
     pool = asyncio.run(scenario())
     assert (pool.free, pool.in_use) == (20, 0)
+
+
+def test_sipp_pcap_audio_and_digits_cross_a_transcoded_recorded_bridge(tmp_path: Path) -> None:
+    """The captures the end-to-end tests play with sipp, replayed at their own pace."""
+    speech_packets = [(at, p) for at, p in rtp_from_pcap(SIP_TESTER / "g711a.pcap") if at < 3.0]
+    presses = [rtp_from_pcap(SIP_TESTER / f"dtmf_2833_{key}.pcap") for key in ("1", "1", "pound")]
+    sent = g711.decode(b"".join(p.payload for _, p in speech_packets), "PCMA")
+
+    async def replay(phone: Phone, packets, port: int) -> None:
+        loop = asyncio.get_running_loop()
+        start = loop.time()
+        for at, packet in packets:
+            await asyncio.sleep(max(0.0, start + at - loop.time()))
+            phone.send(packet, port)
+
+    async def scenario():
+        pool, session, a, b = await call("PCMA", "PCMU")
+        heard = []
+        session.on_dtmf = lambda side, digit: heard.append(digit)
+        session.bridge()
+        session.start_recording(tmp_path / "call.wav")
+        await replay(a, speech_packets, session.caller.port)
+        for press in presses:
+            await asyncio.sleep(0.2)
+            await replay(a, press, session.caller.port)
+        await asyncio.sleep(0.1)
+        seconds = session.stop_recording()
+        session.close()
+        return heard, b, seconds
+
+    heard, b, seconds = run(scenario())
+    assert heard == ["1", "1", "#"]
+    assert best_correlation(samples(sent)[4000:12000], samples(b.audio("PCMU", 0))[4000:12000], 0)[0] > 0.99
+    channels, frames_ = read_wav(tmp_path / "call.wav")
+    assert channels == 2 and 3.5 < seconds < 4.5
+    score, shift = best_correlation(samples(sent)[8000:16000], frames_[0::2][7000:], 2000)
+    assert score > 0.95 and abs(shift - 1000) < 400  # one second in, where it was sent
