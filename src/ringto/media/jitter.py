@@ -11,18 +11,19 @@ stays bounded whatever arrives. Time is an input (`now`), never read from a cloc
 from __future__ import annotations
 
 import heapq
-from dataclasses import dataclass, field
+from collections import deque
+from typing import NamedTuple
 
 from .rtp import RtpPacket, seq_diff
 
 
-@dataclass(order=True, slots=True)
-class Held:
-    """A packet in the buffer: its unwrapped sequence number and when it arrived."""
+class Held(NamedTuple):
+    """A packet in the buffer: its unwrapped sequence number (unique while held, so the
+    heap never compares further) and when it arrived."""
 
     index: int
-    arrival: float = field(compare=False)
-    packet: RtpPacket = field(compare=False)
+    arrival: float
+    packet: RtpPacket
 
 
 class JitterBuffer:
@@ -33,6 +34,7 @@ class JitterBuffer:
         self.duplicates = 0
         self._heap: list[Held] = []
         self._indexes: set[int] = set()
+        self._arrivals: deque[tuple[float, int]] = deque()  # in push order, so by arrival
         self._last: int | None = None  # extended sequence number last released
         self._newest: int | None = None  # extended sequence number of the newest arrival
 
@@ -55,6 +57,7 @@ class JitterBuffer:
             return
         self._newest = index if self._newest is None else max(self._newest, index)
         self._indexes.add(index)
+        self._arrivals.append((now, index))
         heapq.heappush(self._heap, Held(index, now, packet))
 
     def pop(self, now: float) -> list[Held]:
@@ -66,10 +69,14 @@ class JitterBuffer:
 
     def _waited(self, now: float) -> bool:
         """Some held packet has waited its delay, so every one before it must go too."""
-        return min(held.arrival for held in self._heap) + self.delay <= now
+        arrivals = self._arrivals
+        while arrivals[0][1] not in self._indexes:  # released already
+            arrivals.popleft()
+        return arrivals[0][0] + self.delay <= now
 
     def drain(self) -> list[Held]:
         """Everything still held, in order (the stream has ended)."""
+        self._arrivals.clear()
         return [self._release() for _ in range(len(self._heap))]
 
     def _release(self) -> Held:

@@ -149,7 +149,8 @@ class Side:
             packet = RtpPacket.parse(data)
         except RtpError:
             return
-        pcm = replace(packet, payload=g711.decode(packet.payload, self.codec))
+        pcm = RtpPacket(packet.payload_type, packet.seq, packet.timestamp, packet.ssrc,
+                        g711.decode(packet.payload, self.codec))
         for listener in list(self.listeners):
             listener(pcm, now)
 

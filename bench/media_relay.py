@@ -1,0 +1,202 @@
+"""bench/media_relay.py - ringto's media relay under N concurrent 20 ms RTP calls.
+
+A relay process opens N `MediaSession`s (both sides bridged, optionally recorded to
+stereo WAV, optionally transcoding PCMU<->PCMA) on 127.0.0.1; this process is the two
+phones of every call: each phone sends a 160-byte G.711 frame every 20 ms to its side
+of the session and receives what the other phone sent. Per step it reports:
+
+* loss: packets sent but never received (after a 0.5 s drain), in %;
+* jitter: RFC 3550 interarrival jitter averaged over the streams, in ms, through the
+  relay and, for the same load without the relay (the phones sending straight to each
+  other), the baseline; "added" is the difference: what the relay adds;
+* p99 transit: send-to-receive time through the relay, 99th percentile, in ms;
+* CPU: the relay process's user+system time over the step's wall time, in % of one core.
+
+Usage: .venv/bin/python bench/media_relay.py [--calls 50 100 200 300] [--seconds 20]
+                                              [--record] [--transcode]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import multiprocessing as mp
+import resource
+import statistics
+import struct
+import tempfile
+import time
+from array import array
+from pathlib import Path
+
+HOST = "127.0.0.1"
+FRAME = b"\xff" * 160
+_HEADER = struct.Struct("!BBHII")
+
+
+def relay_main(conn, calls: int, record: bool, transcode: bool, port_range: str) -> None:
+    """The relay process: open, bridge and (maybe) record `calls` sessions, then report."""
+    import uvloop
+
+    from ringto.media.ports import PortPool
+    from ringto.media.session import MediaSession
+
+    async def run() -> None:
+        pool = PortPool.from_range(port_range)
+        sessions = [await MediaSession.open(pool, HOST) for _ in range(calls)]
+        assert all(sessions), "port range too small for the step"
+        conn.send([(s.caller.port, s.callee.port) for s in sessions])
+        phones = conn.recv()
+        tmp = tempfile.TemporaryDirectory(prefix="ringto-bench-")
+        for index, (session, (a, b)) in enumerate(zip(sessions, phones, strict=True)):
+            session.caller.set_remote(HOST, a, "PCMU", 0, 101)
+            session.callee.set_remote(HOST, b, "PCMA" if transcode else "PCMU", 8 if transcode else 0, 101)
+            session.bridge()
+            if record:
+                session.start_recording(Path(tmp.name) / f"{index}.wav")
+        conn.send("ready")
+        before = resource.getrusage(resource.RUSAGE_SELF)
+        started = time.monotonic()
+        await asyncio.get_running_loop().run_in_executor(None, conn.recv)  # "stop"
+        after = resource.getrusage(resource.RUSAGE_SELF)
+        wall = time.monotonic() - started
+        cpu = (after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime) / wall
+        for session in sessions:
+            session.close()
+        tmp.cleanup()
+        conn.send(cpu)
+
+    uvloop.run(run())
+
+
+class Phone(asyncio.DatagramProtocol):
+    """One end of one call: sends frame k at sent[k], keeps transit and jitter of arrivals."""
+
+    def __init__(self) -> None:
+        self.sent = array("d")
+        self.received = 0
+        self.jitter = 0.0
+        self.transits: list[float] = []
+        self._last_transit: float | None = None
+        self.peer: Phone | None = None
+        self.transport: asyncio.DatagramTransport | None = None
+
+    def datagram_received(self, data: bytes, addr) -> None:
+        now = time.monotonic()
+        seq = _HEADER.unpack_from(data)[2]
+        assert self.peer is not None
+        transit = now - self.peer.sent[seq]
+        if self._last_transit is not None:  # RFC 3550 §6.4.1, in seconds
+            self.jitter += (abs(transit - self._last_transit) - self.jitter) / 16
+        self._last_transit = transit
+        self.received += 1
+        if self.received % 5 == 0:
+            self.transits.append(transit)
+
+
+async def open_phones(calls: int):
+    """Two phones a call, each knowing the other (its peer's send times give transit)."""
+    loop = asyncio.get_running_loop()
+    pairs = []
+    for _ in range(calls):
+        pair = []
+        for _ in range(2):
+            transport, phone = await loop.create_datagram_endpoint(Phone, local_addr=(HOST, 0))
+            phone.transport = transport
+            pair.append(phone)
+        pair[0].peer, pair[1].peer = pair[1], pair[0]
+        pairs.append(pair)
+    ports = [tuple(_port(p) for p in pair) for pair in pairs]
+    return pairs, ports
+
+
+def _port(phone: Phone) -> int:
+    return phone.transport.get_extra_info("sockname")[1]
+
+
+async def talk(pairs, targets, seconds: float, callee_pt: int = 0) -> None:
+    """Every phone sends a frame every 20 ms; four staggered groups smooth the bursts."""
+    loop = asyncio.get_running_loop()
+    flat = [(phone, targets[i][side] if targets else _port(phone.peer), (0, callee_pt)[side], side)
+            for i, pair in enumerate(pairs) for side, phone in enumerate(pair)]
+    groups = [flat[g::4] for g in range(4)]
+    start = loop.time() + 0.05
+    frames = int(seconds / 0.02)
+    for k in range(frames):
+        for g, group in enumerate(groups):
+            delay = start + k * 0.02 + g * 0.005 - loop.time()
+            if delay > 0:
+                await asyncio.sleep(delay)
+            now = time.monotonic()
+            for phone, port, pt, side in group:
+                phone.sent.append(now)
+                phone.transport.sendto(_HEADER.pack(0x80, pt, k, k * 160, 1000 + side) + FRAME, (HOST, port))
+    await asyncio.sleep(0.5)
+
+
+def summarise(pairs) -> dict[str, float]:
+    phones = [p for pair in pairs for p in pair]
+    sent = sum(len(p.sent) for p in phones)
+    received = sum(p.received for p in phones)
+    transits = sorted(t for p in phones for t in p.transits)
+    return {
+        "loss_pct": 100.0 * (sent - received) / sent,
+        "jitter_ms": 1000 * statistics.fmean(p.jitter for p in phones),
+        "p99_ms": 1000 * transits[int(0.99 * (len(transits) - 1))] if transits else float("nan"),
+    }
+
+
+async def baseline(calls: int, seconds: float) -> dict[str, float]:
+    pairs, _ = await open_phones(calls)
+    await talk(pairs, None, seconds)
+    for pair in pairs:
+        for phone in pair:
+            phone.transport.close()
+    return summarise(pairs)
+
+
+async def through_relay(conn, calls: int, seconds: float, callee_pt: int) -> dict[str, float]:
+    targets = conn.recv()
+    pairs, ports = await open_phones(calls)
+    conn.send(ports)
+    assert conn.recv() == "ready"
+    await talk(pairs, targets, seconds, callee_pt)
+    conn.send("stop")
+    result = summarise(pairs)
+    result["cpu_pct"] = 100 * conn.recv()
+    for pair in pairs:
+        for phone in pair:
+            phone.transport.close()
+    return result
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--calls", type=int, nargs="+", default=[50, 100, 200, 300])
+    parser.add_argument("--seconds", type=float, default=20)
+    parser.add_argument("--record", action="store_true")
+    parser.add_argument("--transcode", action="store_true")
+    parser.add_argument("--ports", default="30000-39999")
+    args = parser.parse_args()
+    import uvloop
+
+    print(f"# media relay bench: record={args.record} transcode={args.transcode} "
+          f"seconds={args.seconds} nproc={mp.cpu_count()}")
+    print("| calls | loss % | jitter ms (relay / direct / added) | p99 transit ms | relay CPU % of a core |")
+    print("|---:|---:|---:|---:|---:|")
+    ctx = mp.get_context("spawn")
+    for calls in args.calls:
+        direct = uvloop.run(baseline(calls, args.seconds))
+        ours, theirs = ctx.Pipe()
+        relay = ctx.Process(target=relay_main, args=(theirs, calls, args.record, args.transcode, args.ports))
+        relay.start()
+        result = uvloop.run(through_relay(ours, calls, args.seconds, 8 if args.transcode else 0))
+        relay.join(10)
+        added = result["jitter_ms"] - direct["jitter_ms"]
+        print(f"| {calls} | {result['loss_pct']:.3f} | "
+              f"{result['jitter_ms']:.2f} / {direct['jitter_ms']:.2f} / "
+              f"{added:+.2f} | {result['p99_ms']:.2f} | {result['cpu_pct']:.0f} |", flush=True)
+
+
+if __name__ == "__main__":
+    main()
