@@ -1,11 +1,14 @@
 """A small jitter buffer: packets out in sequence order after a bounded delay.
 
 Written here: the jitter buffers of PJSIP, GStreamer or aiortc are tied to their
-stacks. Ours only has to feed a recording, so it stays simple: each packet waits
-`delay` seconds from its arrival (enough for a reordered neighbour to catch up), then
-leaves in sequence order; a packet behind one already released is late and dropped, as
-is a duplicate; past `capacity` held packets the oldest are released early, so memory
-stays bounded whatever arrives. Time is an input (`now`), never read from a clock.
+stacks. Ours only has to feed a recording, so it stays simple: the packet that follows
+the last one released leaves at once (the usual case costs nothing); a packet after a
+gap waits until the gap fills or until some held packet has waited `delay` seconds
+from its arrival (enough for a reordered neighbour to catch up); the first packet of a
+stream waits `delay` too. Packets leave in sequence order; one behind a packet already
+released is late and dropped, as is a duplicate; past `capacity` held packets the
+oldest are released early, so memory stays bounded whatever arrives. Time is an input
+(`now`), never read from a clock, and must not go backwards.
 """
 
 from __future__ import annotations
@@ -60,10 +63,20 @@ class JitterBuffer:
         self._arrivals.append((now, index))
         heapq.heappush(self._heap, Held(index, now, packet))
 
+    def take_if_next(self, packet: RtpPacket) -> bool:
+        """Release `packet` at once, without holding it, if nothing is held and it is the
+        one after the last released (the common case, kept cheap); False otherwise."""
+        if self._heap or self._last is None or (packet.seq - self._last - 1) & 0xFFFF:
+            return False
+        self._last = self._newest = self._last + 1
+        return True
+
     def pop(self, now: float) -> list[Held]:
         """The packets due by `now`, in sequence order."""
         out = []
-        while self._heap and (len(self._heap) > self.capacity or self._waited(now)):
+        heap = self._heap
+        while heap and ((self._last is not None and heap[0].index == self._last + 1)
+                        or len(heap) > self.capacity or self._waited(now)):
             out.append(self._release())
         return out
 

@@ -39,6 +39,9 @@ class Track:
         return len(self._pcm) // 2
 
     def push(self, packet: RtpPacket, now: float) -> None:
+        if self.jitter.take_if_next(packet):
+            self._lay(packet, now)
+            return
         self.jitter.push(packet, now)
         self.advance(now)
 
