@@ -360,6 +360,7 @@ class MediaSession:
         source = self.side(side)
         start = time.monotonic()
         track, sink = Track(start=start), WavSink(path, channels=1)
+        room = round(max_s * g711.SAMPLE_RATE)  # samples still allowed in the file
         last_voice = start
         stop = asyncio.Event()
 
@@ -381,14 +382,14 @@ class MediaSession:
                 if now - start >= max_s or now - last_voice >= silence_s:
                     break
                 track.advance(now)
-                sink.write(track.take(track.available()))
+                room = _write_capped(sink, track, room)
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(stop.wait(), 0.1)
         finally:
             source.listeners.remove(on_audio)
             source.digit_listeners.remove(on_digit)
             track.finish(min(time.monotonic(), start + max_s))
-            sink.write(track.take(track.available()))
+            _write_capped(sink, track, room)
             seconds = sink.close()
         return seconds
 
@@ -405,6 +406,13 @@ class MediaSession:
         self.caller.close()
         self.callee.close()
         self._closed_event.set()
+
+
+def _write_capped(sink: WavSink, track: Track, room: int) -> int:
+    """Write what `track` has, up to `room` samples; the room left."""
+    samples = min(track.available(), room)
+    sink.write(track.take(samples))
+    return room - samples
 
 
 async def _bindable_port(pool: PortPool, host: str) -> int | None:
