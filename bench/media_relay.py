@@ -10,7 +10,11 @@ of the session and receives what the other phone sent. Per step it reports:
   relay and, for the same load without the relay (the phones sending straight to each
   other), the baseline; "added" is the difference: what the relay adds;
 * p99 transit: send-to-receive time through the relay, 99th percentile, in ms;
-* CPU: the relay process's user+system time over the step's wall time, in % of one core.
+* CPU: the relay process's user+system time over the step's wall time, in % of one core,
+  and per packet it received (the figure that says how many calls one core carries,
+  whatever else loads the machine); the phones' own CPU, to see when they are the
+  limit; and the share of the step the relay spent runnable but waiting for a CPU
+  (schedstat), which says how much a shared machine held it back.
 
 Usage: .venv/bin/python bench/media_relay.py [--calls 50 100 200 300] [--seconds 20]
                                               [--record] [--transcode]
@@ -34,6 +38,15 @@ FRAME = b"\xff" * 160
 _HEADER = struct.Struct("!BBHII")
 
 
+def _runqueue_wait() -> float:
+    """Seconds this process's main thread spent runnable but waiting for a CPU (Linux
+    schedstat): how much other load on the machine held the relay back."""
+    try:
+        return int(Path("/proc/thread-self/schedstat").read_text().split()[1]) / 1e9
+    except (OSError, IndexError, ValueError):
+        return float("nan")
+
+
 def relay_main(conn, calls: int, record: bool, transcode: bool, port_range: str) -> None:
     """The relay process: open, bridge and (maybe) record `calls` sessions, then report."""
     import uvloop
@@ -55,16 +68,17 @@ def relay_main(conn, calls: int, record: bool, transcode: bool, port_range: str)
             if record:
                 session.start_recording(Path(tmp.name) / f"{index}.wav")
         conn.send("ready")
-        before = resource.getrusage(resource.RUSAGE_SELF)
+        before, waited = resource.getrusage(resource.RUSAGE_SELF), _runqueue_wait()
         started = time.monotonic()
         await asyncio.get_running_loop().run_in_executor(None, conn.recv)  # "stop"
-        after = resource.getrusage(resource.RUSAGE_SELF)
+        after, waited = resource.getrusage(resource.RUSAGE_SELF), _runqueue_wait() - waited
         wall = time.monotonic() - started
-        cpu = (after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime) / wall
+        cpu = after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime
+        packets = sum(s.caller.received + s.callee.received for s in sessions)
         for session in sessions:
             session.close()
         tmp.cleanup()
-        conn.send(cpu)
+        conn.send((cpu / wall, 1e6 * cpu / max(packets, 1), waited / wall))
 
     uvloop.run(run())
 
@@ -160,10 +174,16 @@ async def through_relay(conn, calls: int, seconds: float, callee_pt: int) -> dic
     pairs, ports = await open_phones(calls)
     conn.send(ports)
     assert conn.recv() == "ready"
+    before = resource.getrusage(resource.RUSAGE_SELF)
+    started = time.monotonic()
     await talk(pairs, targets, seconds, callee_pt)
+    after = resource.getrusage(resource.RUSAGE_SELF)
     conn.send("stop")
     result = summarise(pairs)
-    result["cpu_pct"] = 100 * conn.recv()
+    used = after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime
+    result["phones_cpu_pct"] = 100 * used / (time.monotonic() - started)
+    relay_cpu, result["us_per_packet"], result["starved"] = conn.recv()
+    result["cpu_pct"] = 100 * relay_cpu
     for pair in pairs:
         for phone in pair:
             phone.transport.close()
@@ -182,8 +202,9 @@ def main() -> None:
 
     print(f"# media relay bench: record={args.record} transcode={args.transcode} "
           f"seconds={args.seconds} nproc={mp.cpu_count()}")
-    print("| calls | loss % | jitter ms (relay / direct / added) | p99 transit ms | relay CPU % of a core |")
-    print("|---:|---:|---:|---:|---:|")
+    print("| calls | loss % | jitter ms (relay / direct / added) | p99 transit ms | relay CPU % of a core "
+          "| relay CPU µs/packet | phones CPU % | relay waiting for a CPU % |")
+    print("|---:|---:|---:|---:|---:|---:|---:|---:|")
     ctx = mp.get_context("spawn")
     for calls in args.calls:
         direct = uvloop.run(baseline(calls, args.seconds))
@@ -195,7 +216,9 @@ def main() -> None:
         added = result["jitter_ms"] - direct["jitter_ms"]
         print(f"| {calls} | {result['loss_pct']:.3f} | "
               f"{result['jitter_ms']:.2f} / {direct['jitter_ms']:.2f} / "
-              f"{added:+.2f} | {result['p99_ms']:.2f} | {result['cpu_pct']:.0f} |", flush=True)
+              f"{added:+.2f} | {result['p99_ms']:.2f} | {result['cpu_pct']:.0f} | "
+              f"{result['us_per_packet']:.1f} | {result['phones_cpu_pct']:.0f} | "
+              f"{100 * result['starved']:.0f} |", flush=True)
 
 
 if __name__ == "__main__":

@@ -120,7 +120,7 @@ class Side:
             self.rtcp_received(data, addr)
             return
         now = time.monotonic()
-        if len(data) < 12 or not self._latch(addr, now):
+        if len(data) < 12 or data[0] >> 6 != 2 or not self._latch(addr, now):  # not RTP (STUN...)
             return
         self.session.last_rx = now
         self.received += 1
@@ -261,7 +261,6 @@ class MediaSession:
         self.last_rx = time.monotonic()
         self.on_dtmf: Callable[[SideName, str], None] | None = None
         self._recording: _Recording | None = None
-        self._closed_event = asyncio.Event()
 
     @classmethod
     async def open(cls, pool: PortPool, host: str) -> MediaSession | None:
@@ -393,9 +392,6 @@ class MediaSession:
             seconds = sink.close()
         return seconds
 
-    async def wait_closed(self) -> None:
-        await self._closed_event.wait()
-
     def close(self) -> None:
         """End the session: stop recording, stop plays, close sockets, free the ports."""
         if self.closed:
@@ -405,7 +401,6 @@ class MediaSession:
         self.stop_recording()
         self.caller.close()
         self.callee.close()
-        self._closed_event.set()
 
 
 def _write_capped(sink: WavSink, track: Track, room: int) -> int:
