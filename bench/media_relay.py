@@ -1,9 +1,13 @@
 """bench/media_relay.py - ringto's media relay under N concurrent 20 ms RTP calls.
 
-A relay process opens N `MediaSession`s (both sides bridged, optionally recorded to
+Target `ringto` (default): a relay process opens N `MediaSession`s (both sides bridged, optionally recorded to
 stereo WAV, optionally transcoding PCMU<->PCMA) on 127.0.0.1; this process is the two
 phones of every call: each phone sends a 160-byte G.711 frame every 20 ms to its side
-of the session and receives what the other phone sent. Per step it reports:
+of the session and receives what the other phone sent. Target `rtpengine`: the same
+phones through Debian's rtpengine (`rtpengine-daemon`, userspace forwarding:
+`--table=-1`, no kernel module), each call
+set up with an ng-protocol offer and answer; with both targets in one run the script
+prints ringto's ratio. Per step it reports:
 
 * loss: packets sent but never received (after a 0.5 s drain), in %;
 * jitter: RFC 3550 interarrival jitter averaged over the streams, in ms, through the
@@ -17,7 +21,8 @@ of the session and receives what the other phone sent. Per step it reports:
   (schedstat), which says how much a shared machine held it back.
 
 Usage: .venv/bin/python bench/media_relay.py [--calls 50 100 200 300] [--seconds 20]
-                                              [--record] [--transcode]
+                                              [--record] [--transcode] [--target ringto rtpengine]
+(--record and --transcode apply to ringto; rtpengine always relays PCMU unchanged.)
 """
 
 from __future__ import annotations
@@ -25,9 +30,13 @@ from __future__ import annotations
 import argparse
 import asyncio
 import multiprocessing as mp
+import os
+import re
 import resource
+import socket
 import statistics
 import struct
+import subprocess
 import tempfile
 import time
 from array import array
@@ -57,7 +66,7 @@ def relay_main(conn, calls: int, record: bool, transcode: bool, port_range: str)
     async def run() -> None:
         pool = PortPool.from_range(port_range)
         sessions = [await MediaSession.open(pool, HOST) for _ in range(calls)]
-        assert all(sessions), "port range too small for the step"
+        assert all(sessions), f"port range too small for the step: {pool.in_use} in use, {pool.free} free"
         conn.send([(s.caller.port, s.callee.port) for s in sessions])
         phones = conn.recv()
         tmp = tempfile.TemporaryDirectory(prefix="ringto-bench-")
@@ -74,13 +83,97 @@ def relay_main(conn, calls: int, record: bool, transcode: bool, port_range: str)
         after, waited = resource.getrusage(resource.RUSAGE_SELF), _runqueue_wait() - waited
         wall = time.monotonic() - started
         cpu = after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime
-        packets = sum(s.caller.received + s.callee.received for s in sessions)
         for session in sessions:
             session.close()
         tmp.cleanup()
-        conn.send((cpu / wall, 1e6 * cpu / max(packets, 1), waited / wall))
+        conn.send((cpu, wall, waited))
 
     uvloop.run(run())
+
+
+def bencode(value) -> bytes:
+    if isinstance(value, int):
+        return b"i%de" % value
+    if isinstance(value, str):
+        value = value.encode()
+    if isinstance(value, bytes):
+        return b"%d:%s" % (len(value), value)
+    if isinstance(value, list):
+        return b"l" + b"".join(map(bencode, value)) + b"e"
+    return b"d" + b"".join(bencode(k) + bencode(v) for k, v in sorted(value.items())) + b"e"
+
+
+def bdecode(data: bytes, i: int = 0):
+    """(value, next index) of the bencoded value at data[i]; strings come back as str."""
+    kind = data[i:i + 1]
+    if kind == b"i":
+        end = data.index(b"e", i)
+        return int(data[i + 1:end]), end + 1
+    if kind in (b"l", b"d"):
+        items, i = [], i + 1
+        while data[i:i + 1] != b"e":
+            item, i = bdecode(data, i)
+            items.append(item)
+        return (items if kind == b"l" else dict(zip(items[::2], items[1::2], strict=True))), i + 1
+    colon = data.index(b":", i)
+    end = colon + 1 + int(data[i:colon])
+    return data[colon + 1:end].decode(), end
+
+
+class Rtpengine:
+    """Debian's rtpengine in userspace, driven over its ng control protocol."""
+
+    def __init__(self, port_range: str, ng_port: int = 22230) -> None:
+        low, high = port_range.split("-")
+        self.ng = (HOST, ng_port)
+        self.process = subprocess.Popen(
+            ["rtpengine", "--config-file=none", "--foreground", "--table=-1", f"--interface={HOST}",
+             f"--listen-ng={HOST}:{ng_port}", f"--port-min={low}", f"--port-max={high}", "--log-level=3"],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        self.sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        self.sock.settimeout(2)
+        self._cookie = 0
+        for _ in range(50):
+            try:
+                self.command({"command": "ping"})
+                return
+            except OSError:
+                time.sleep(0.1)
+        raise RuntimeError("rtpengine did not answer ng pings (apt-get install rtpengine-daemon)")
+
+    def command(self, message: dict) -> dict:
+        self._cookie += 1
+        cookie = b"%d" % self._cookie
+        self.sock.sendto(cookie + b" " + bencode(message), self.ng)
+        while True:
+            reply = self.sock.recv(65535)
+            if reply.startswith(cookie + b" "):
+                return bdecode(reply, len(cookie) + 1)[0]
+
+    def call(self, index: int, caller_port: int, callee_port: int) -> tuple[int, int]:
+        """Set up one call; the ports rtpengine gives the caller and the callee to send to."""
+        def sdp(port: int) -> str:
+            return (f"v=0\r\no=- 1 1 IN IP4 {HOST}\r\ns=-\r\nc=IN IP4 {HOST}\r\nt=0 0\r\n"
+                    f"m=audio {port} RTP/AVP 0\r\na=sendrecv\r\n")
+        common = {"call-id": f"bench-{index}", "from-tag": "caller"}
+        offer = self.command({"command": "offer", "sdp": sdp(caller_port), **common})
+        answer = self.command({"command": "answer", "sdp": sdp(callee_port), "to-tag": "callee", **common})
+        ports = [int(re.search(r"m=audio (\d+)", reply["sdp"]).group(1)) for reply in (answer, offer)]
+        return ports[0], ports[1]
+
+    def usage(self) -> tuple[float, float]:
+        """(CPU seconds, seconds runnable but waiting for a CPU) over all its threads."""
+        cpu = waited = 0.0
+        for task in Path(f"/proc/{self.process.pid}/task").iterdir():
+            fields = (task / "stat").read_text().rpartition(")")[2].split()
+            cpu += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+            waited += int((task / "schedstat").read_text().split()[1]) / 1e9
+        return cpu, waited
+
+    def stop(self) -> None:
+        self.process.terminate()
+        self.process.wait(10)
+        self.sock.close()
 
 
 class Phone(asyncio.DatagramProtocol):
@@ -182,11 +275,44 @@ async def through_relay(conn, calls: int, seconds: float, callee_pt: int) -> dic
     result = summarise(pairs)
     used = after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime
     result["phones_cpu_pct"] = 100 * used / (time.monotonic() - started)
-    relay_cpu, result["us_per_packet"], result["starved"] = conn.recv()
-    result["cpu_pct"] = 100 * relay_cpu
+    cpu, wall, waited = conn.recv()
+    sent = sum(len(p.sent) for pair in pairs for p in pair)
+    result.update(cpu_pct=100 * cpu / wall, us_per_packet=1e6 * cpu / sent, starved=waited / wall)
     for pair in pairs:
         for phone in pair:
             phone.transport.close()
+    return result
+
+
+async def through_rtpengine(calls: int, seconds: float, port_range: str) -> dict[str, float]:
+    engine = Rtpengine(port_range)
+    try:
+        pairs, ports = await open_phones(calls)
+        targets = [engine.call(i, a, b) for i, (a, b) in enumerate(ports)]
+        (cpu, waited), started = engine.usage(), time.monotonic()
+        await talk(pairs, targets, seconds)
+        (cpu_after, waited_after), wall = engine.usage(), time.monotonic() - started
+    finally:
+        engine.stop()
+    result = summarise(pairs)
+    sent = sum(len(p.sent) for pair in pairs for p in pair)
+    result.update(cpu_pct=100 * (cpu_after - cpu) / wall, us_per_packet=1e6 * (cpu_after - cpu) / sent,
+                  starved=(waited_after - waited) / wall, phones_cpu_pct=float("nan"))
+    for pair in pairs:
+        for phone in pair:
+            phone.transport.close()
+    return result
+
+
+def run_ringto(calls: int, args) -> dict[str, float]:
+    import uvloop
+
+    ctx = mp.get_context("spawn")
+    ours, theirs = ctx.Pipe()
+    relay = ctx.Process(target=relay_main, args=(theirs, calls, args.record, args.transcode, args.ports))
+    relay.start()
+    result = uvloop.run(through_relay(ours, calls, args.seconds, 8 if args.transcode else 0))
+    relay.join(10)
     return result
 
 
@@ -196,29 +322,33 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=20)
     parser.add_argument("--record", action="store_true")
     parser.add_argument("--transcode", action="store_true")
+    parser.add_argument("--target", nargs="+", choices=["ringto", "rtpengine"], default=["ringto"])
     parser.add_argument("--ports", default="30000-39999")
     args = parser.parse_args()
     import uvloop
 
     print(f"# media relay bench: record={args.record} transcode={args.transcode} "
           f"seconds={args.seconds} nproc={mp.cpu_count()}")
-    print("| calls | loss % | jitter ms (relay / direct / added) | p99 transit ms | relay CPU % of a core "
-          "| relay CPU µs/packet | phones CPU % | relay waiting for a CPU % |")
-    print("|---:|---:|---:|---:|---:|---:|---:|---:|")
-    ctx = mp.get_context("spawn")
+    print("| target | calls | loss % | jitter ms (relay / direct / added) | p99 transit ms "
+          "| relay CPU % of a core | relay CPU µs/packet | phones CPU % | relay waiting for a CPU % |")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
     for calls in args.calls:
         direct = uvloop.run(baseline(calls, args.seconds))
-        ours, theirs = ctx.Pipe()
-        relay = ctx.Process(target=relay_main, args=(theirs, calls, args.record, args.transcode, args.ports))
-        relay.start()
-        result = uvloop.run(through_relay(ours, calls, args.seconds, 8 if args.transcode else 0))
-        relay.join(10)
-        added = result["jitter_ms"] - direct["jitter_ms"]
-        print(f"| {calls} | {result['loss_pct']:.3f} | "
-              f"{result['jitter_ms']:.2f} / {direct['jitter_ms']:.2f} / "
-              f"{added:+.2f} | {result['p99_ms']:.2f} | {result['cpu_pct']:.0f} | "
-              f"{result['us_per_packet']:.1f} | {result['phones_cpu_pct']:.0f} | "
-              f"{100 * result['starved']:.0f} |", flush=True)
+        results = {}
+        for target in args.target:
+            if target == "ringto":
+                result = run_ringto(calls, args)
+            else:
+                result = uvloop.run(through_rtpengine(calls, args.seconds, args.ports))
+            results[target] = result
+            added = result["jitter_ms"] - direct["jitter_ms"]
+            print(f"| {target} | {calls} | {result['loss_pct']:.3f} | "
+                  f"{result['jitter_ms']:.2f} / {direct['jitter_ms']:.2f} / {added:+.2f} | "
+                  f"{result['p99_ms']:.2f} | {result['cpu_pct']:.0f} | {result['us_per_packet']:.1f} | "
+                  f"{result['phones_cpu_pct']:.0f} | {100 * result['starved']:.0f} |", flush=True)
+        if len(results) == 2:
+            ratio = results["ringto"]["us_per_packet"] / results["rtpengine"]["us_per_packet"]
+            print(f"| ratio | {calls} | CPU per packet ringto ÷ rtpengine = {ratio:.2f} |||||||", flush=True)
 
 
 if __name__ == "__main__":
