@@ -73,12 +73,17 @@ def test_same_codec_passes_packets_unchanged_and_latches_to_the_real_source() ->
         await b.talk(tone(300, 0.2), "PCMU", 0, session.callee.port)  # before the caller spoke
         await a.talk(tone(400, 0.2), "PCMU", 0, session.caller.port)
         await b.talk(tone(600, 0.2), "PCMU", 0, session.callee.port)
+        stray = await Phone.open()  # someone else sends to the caller's port while it talks
+        await asyncio.gather(a.talk(tone(400, 0.1), "PCMU", 0, session.caller.port, ssrc=7),
+                             stray.talk(tone(900, 0.1), "PCMU", 0, session.caller.port, ssrc=666))
         await asyncio.sleep(0.05)
         session.close()
         return a, b, natted
 
     a, b, natted = run(scenario())
     assert len(natted.received) == 10 and len(a.received) == 10  # latched after the caller spoke
+    assert {p.ssrc for _, p in b.received} == {1234, 7}  # the stray source never got through
+    del b.received[10:]
     assert [p.serialise() for _, p in b.received] == [
         p.serialise() for p in frames(tone(400, 0.2), "PCMU", 0)]
 
