@@ -192,6 +192,8 @@ class Phone(asyncio.DatagramProtocol):
         now = time.monotonic()
         seq = _HEADER.unpack_from(data)[2]
         assert self.peer is not None
+        if seq >= len(self.peer.sent):  # a late packet of an earlier step's call on this port
+            return
         transit = now - self.peer.sent[seq]
         if self._last_transit is not None:  # RFC 3550 §6.4.1, in seconds
             self.jitter += (abs(transit - self._last_transit) - self.jitter) / 16
@@ -323,7 +325,7 @@ def main() -> None:
     parser.add_argument("--record", action="store_true")
     parser.add_argument("--transcode", action="store_true")
     parser.add_argument("--target", nargs="+", choices=["ringto", "rtpengine"], default=["ringto"])
-    parser.add_argument("--ports", default="30000-39999")
+    parser.add_argument("--ports", default="45000-49999")
     args = parser.parse_args()
     import uvloop
 

@@ -7,6 +7,10 @@ actually come from (symmetric RTP, RFC 4961: a caller behind NAT is reached at i
 public address); it re-latches only when the latched source has been quiet a while,
 so a stray packet cannot steal the stream.
 
+Late audio is worse than lost audio: when a side's socket cannot take more (the
+kernel's send buffer is full), packets for it are dropped and counted in `dropped`
+instead of queueing in the transport, so the delay through ringto stays bounded.
+
 Relaying passes datagrams through byte for byte when both sides use the same codec and
 payload numbers; otherwise the payload is transcoded PCMU<->PCMA (one table lookup)
 and the payload type rewritten, keeping sequence numbers and timestamps (both laws are
@@ -43,6 +47,7 @@ SideName = Literal["caller", "callee"]
 Address = tuple[str, int]
 AudioListener = Callable[[RtpPacket, float], None]  # a packet whose payload is 16-bit PCM
 RELATCH_AFTER_S = 2.0
+MAX_QUEUED_BYTES = 4096  # past this, a packet for a side whose socket is backed up is dropped
 FLUSH_EVERY_S = 0.25
 VOICE_RMS = 300  # above this a frame counts as speech for silence detection (about -40 dBFS)
 _BIND_TRIES = 8
@@ -81,6 +86,7 @@ class Side:
         self.digit_listeners: list[Callable[[str], None]] = []
         self.playing = 0
         self.received = 0
+        self.dropped = 0
         self.ssrc = random.getrandbits(32)
         self.seq = random.getrandbits(16)
         self.timestamp = random.getrandbits(32)
@@ -162,10 +168,16 @@ class Side:
             if peer.rtcp is not None and peer.rtcp_destination is not None:
                 peer.rtcp.sendto(data, peer.rtcp_destination)
 
+    def _backed_up(self, transport: asyncio.DatagramTransport) -> bool:
+        if transport.get_write_buffer_size() > MAX_QUEUED_BYTES:
+            self.dropped += 1
+            return True
+        return False
+
     def relay(self, data: bytes, source: Side) -> None:
         """Send a packet that `source` received on to this side's peer, in our codec."""
         destination = self.destination
-        if destination is None or self.rtp is None or self.playing:
+        if destination is None or self.rtp is None or self.playing or self._backed_up(self.rtp):
             return
         pt = data[1] & 0x7F
         if pt == source.payload_type:
@@ -182,7 +194,7 @@ class Side:
     def send(self, packet: RtpPacket) -> None:
         """Send a packet of our own stream (prompts, digits) to this side's peer."""
         destination = self.destination
-        if destination is not None and self.rtp is not None:
+        if destination is not None and self.rtp is not None and not self._backed_up(self.rtp):
             self.rtp.sendto(packet.serialise(), destination)
 
     def our_stream(self, count: int, samples: int) -> tuple[int, int]:
