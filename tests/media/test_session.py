@@ -302,3 +302,20 @@ def test_sipp_pcap_audio_and_digits_cross_a_transcoded_recorded_bridge(tmp_path:
     assert channels == 2 and 3.5 < seconds < 4.5
     score, shift = best_correlation(samples(sent)[8000:16000], frames_[0::2][7000:], 2000)
     assert score > 0.95 and abs(shift - 1000) < 400  # one second in, where it was sent
+
+
+def test_same_codec_under_another_payload_number_is_renumbered_not_transcoded() -> None:
+    async def scenario():
+        pool, session, a, b = await call()
+        session.callee.set_remote(HOST, b.port, "PCMU", 97, None)  # dynamic number, no DTMF
+        session.bridge()
+        await a.talk(tone(440, 0.1), "PCMU", 0, session.caller.port)
+        for packet in digit_packets("5", payload_type=101, ssrc=1234, seq=2000, timestamp=9000):
+            a.send(packet, session.caller.port)
+        await asyncio.sleep(0.05)
+        session.close()
+        return b
+
+    b = run(scenario())
+    assert [p.payload_type for _, p in b.received] == [97] * 5  # the digit is not sent to a side without DTMF
+    assert [p.payload for _, p in b.received] == [p.payload for p in frames(tone(440, 0.1), "PCMU", 0)]

@@ -189,7 +189,10 @@ class Side:
             out_pt, transcode = self.dtmf_payload_type, False
         else:
             return  # comfort noise or a codec this side did not agree to
-        self.rtp.sendto(_rewritten(data, out_pt, source.codec, self.codec, transcode), destination)
+        try:
+            self.rtp.sendto(_rewritten(data, out_pt, source.codec, self.codec, transcode), destination)
+        except RtpError:
+            self.dropped += 1  # a malformed packet: nothing sensible to pass on
 
     def send(self, packet: RtpPacket) -> None:
         """Send a packet of our own stream (prompts, digits) to this side's peer."""
