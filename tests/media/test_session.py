@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import time
 import wave
 from pathlib import Path
@@ -319,3 +320,25 @@ def test_same_codec_under_another_payload_number_is_renumbered_not_transcoded() 
     b = run(scenario())
     assert [p.payload_type for _, p in b.received] == [97] * 5  # the digit is not sent to a side without DTMF
     assert [p.payload for _, p in b.received] == [p.payload for p in frames(tone(440, 0.1), "PCMU", 0)]
+
+
+def test_rtcp_crosses_the_bridge_from_its_own_port_and_muxed() -> None:
+    report = bytes.fromhex("81c90007") + bytes.fromhex("000004d2") + bytes(24)  # an RR from SSRC 1234
+
+    async def scenario():
+        pool, session, a, b = await call()
+        loop = asyncio.get_running_loop()
+        for port in range(41001, 41999, 2):  # a free odd port: the callee's RTCP (port - 1 is never used)
+            with contextlib.suppress(OSError):
+                transport, rtcp = await loop.create_datagram_endpoint(Phone, local_addr=(HOST, port))
+                break
+        session.callee.set_remote(HOST, port - 1, "PCMU", 0, 101)
+        session.bridge()
+        a.transport.sendto(report, (HOST, session.caller.port + 1))
+        a.transport.sendto(report, (HOST, session.caller.port))  # rtcp-mux style, on the RTP port
+        await asyncio.sleep(0.05)
+        session.close()
+        transport.close()
+        return rtcp.received
+
+    assert [p.serialise() for _, p in run(scenario())] == [report, report]
