@@ -93,13 +93,16 @@ class Side:
         self._spurt_end = 0.0
         self.open_sockets = 0
 
-    def set_remote(self, host: str, port: int, codec: Codec, pt: int, dtmf_pt: int | None) -> None:
-        """Where the peer's SDP says it receives, and what it sends (after offer/answer)."""
+    def set_remote(self, host: str | None, port: int, codec: Codec, pt: int, dtmf_pt: int | None) -> None:
+        """Where the peer's SDP says it receives, and what it sends (after offer/answer).
+        No address (no c= line, or the hold address 0.0.0.0) means: only where its
+        packets come from, once they come."""
         if codec not in g711.CODECS:
             raise ValueError(f"codec {codec!r}: ringto relays PCMU or PCMA")
-        if (host, port) != self.remote:
+        remote = None if host in (None, "0.0.0.0", "::") or port == 0 else (host, port)
+        if remote != self.remote:
             self.latched = self.rtcp_latched = None
-        self.remote = (host, port)
+        self.remote = remote
         self.codec, self.payload_type, self.dtmf_payload_type = codec, pt, dtmf_pt
 
     @property
