@@ -35,6 +35,8 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Literal
 
+import structlog
+
 from . import g711
 from .dtmf import DtmfReceiver, digit_packets
 from .g711 import FRAME_SAMPLES, Codec
@@ -42,6 +44,8 @@ from .ports import PortPool
 from .rtp import RtpError, RtpPacket, is_rtcp, seq_add, ts_add
 from .timeline import StereoTimeline, Track
 from .wav import WavSink, read_prompt
+
+log = structlog.get_logger(__name__)
 
 SideName = Literal["caller", "callee"]
 Address = tuple[str, int]
@@ -256,7 +260,10 @@ class _Recording:
     async def _flush_often(self) -> None:
         while True:
             await asyncio.sleep(FLUSH_EVERY_S)
-            self.sink.write(self.timeline.flush(time.monotonic()))
+            try:
+                self.sink.write(self.timeline.flush(time.monotonic()))
+            except OSError as exc:  # a full disk loses this stretch, not the call or the loop
+                log.error("recording not written", path=str(self.sink.path), error=str(exc))
 
     def stop(self) -> float:
         self.task.cancel()
