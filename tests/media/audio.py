@@ -9,6 +9,7 @@ import subprocess
 from array import array
 from pathlib import Path
 
+from ringto.media.g711 import audioop
 from ringto.media.wav import read_prompt
 
 
@@ -43,10 +44,15 @@ def correlation(a: list[int], b: list[int]) -> float:
 
 
 def best_correlation(sent: list[int], got: list[int], max_shift: int) -> tuple[float, int]:
-    """The highest correlation of `sent` with `got` shifted by 0..max_shift samples
-    (steps of 8, then refined), and that shift."""
-    def at(shift: int) -> float:
-        return correlation(sent, got[shift:shift + len(sent)])
-    coarse = max(range(0, max_shift + 1, 8), key=at)
-    best = max(range(max(0, coarse - 8), coarse + 9), key=at)
-    return at(best), best
+    """The correlation of `sent` with `got` at the shift (0..max_shift samples) where
+    `got` fits it best (audioop.findfit: least squares at every shift), and that shift.
+    findfit's score is undefined where `got` is all zeros (padding silence), so it
+    searches `got` raised by 1, which changes nothing else."""
+    window = [min(v + 1, 32767) for v in got[:len(sent) + max_shift]]
+    if len(window) <= len(sent):
+        return correlation(sent, got), 0
+    offset, _ = audioop.findfit(array("h", window).tobytes(), array("h", sent).tobytes())
+    # findfit maximises the squared fit, so a tone may match in opposite phase: look
+    # half a period (of tones down to 250 Hz) either way for the positive peak
+    candidates = range(max(0, offset - 16), min(max_shift, offset + 16) + 1)
+    return max((correlation(sent, got[s:s + len(sent)]), s) for s in candidates)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -39,12 +41,12 @@ def test_each_press_is_one_digit_despite_loss_duplication_and_reordering(digits:
     seq, ts = 100, 5000
     for digit in digits:
         press = digit_packets(digit, payload_type=101, ssrc=9, seq=seq, timestamp=ts)
-        # the network loses any packets but one, duplicates some, reorders within a press
+        # the network loses any packets but one, duplicates some, reorders within a press (briefly)
         kept = data.draw(st.lists(st.sampled_from(press), min_size=1, max_size=len(press) + 3))
         stream.extend(data.draw(st.permutations(kept)))
         seq, ts = seq + len(press), ts + 800 + 160
     receiver = DtmfReceiver()
-    heard = [d for d in (receiver.feed(p) for p in stream) if d is not None]
+    heard = [d for d in (receiver.feed(p, i * 0.005) for i, p in enumerate(stream)) if d is not None]
     assert "".join(heard) == digits
 
 
@@ -52,4 +54,16 @@ def test_a_new_press_of_the_same_key_is_a_new_digit() -> None:
     receiver = DtmfReceiver()
     first = digit_packets("1", payload_type=101, ssrc=1, seq=0, timestamp=0)
     second = digit_packets("1", payload_type=101, ssrc=1, seq=7, timestamp=960)
-    assert [d for d in map(receiver.feed, first + second) if d] == ["1", "1"]
+    heard = [receiver.feed(p, i * 0.02) for i, p in enumerate(first + second)]
+    assert [d for d in heard if d] == ["1", "1"]
+
+
+def test_a_replayed_capture_is_a_new_press_once_the_first_has_ended() -> None:
+    receiver = DtmfReceiver()
+    press = digit_packets("9", payload_type=101, ssrc=1, seq=0, timestamp=0)
+    heard = [receiver.feed(p, i * 0.02) for i, p in enumerate(press)]
+    heard += [receiver.feed(p, 0.3 + i * 0.02) for i, p in enumerate(press)]  # the same bytes again
+    unmarked = [replace(p, marker=False) for p in press]
+    heard += [receiver.feed(p, 1.0 + i * 0.02) for i, p in enumerate(unmarked)]  # after a quiet gap
+    heard += [receiver.feed(p, 1.2 + i * 0.02) for i, p in enumerate(unmarked)]  # too soon, no marker
+    assert [d for d in heard if d] == ["9", "9", "9"]

@@ -18,21 +18,30 @@ def test_reordered_packets_leave_in_order_after_the_delay() -> None:
     for seq, at in ((65535, 0.0), (1, 0.01), (0, 0.02)):
         buffer.push(packet(seq), at)
     assert buffer.pop(0.05) == []
-    assert [h.packet.seq for h in buffer.pop(0.06)] == [65535]
-    assert [h.packet.seq for h in buffer.pop(0.07)] == [0, 1]  # 1 waited its delay, 0 goes before it
-    buffer.push(packet(65534), 0.07)  # behind one already played: late
-    buffer.push(packet(2), 0.07)
-    buffer.push(packet(2), 0.08)
-    assert [h.packet.seq for h in buffer.pop(0.2)] == [2]
+    assert [h.packet.seq for h in buffer.pop(0.06)] == [65535, 0, 1]  # the first waited; the rest follow
+    buffer.push(packet(3), 0.07)  # after a gap: waits for 2
+    assert buffer.pop(0.1) == []
+    assert [h.packet.seq for h in buffer.pop(0.13)] == [3]  # 2 never came: 3 waited its delay
+    buffer.push(packet(4), 0.14)
+    assert [h.packet.seq for h in buffer.pop(0.14)] == [4]  # next in line: at once
+    assert buffer.take_if_next(packet(5)) and not buffer.take_if_next(packet(7))
+    buffer.push(packet(7), 0.14)
+    assert not buffer.take_if_next(packet(6))  # something is held: 6 must queue before it
+    buffer.push(packet(6), 0.14)
+    assert [h.packet.seq for h in buffer.pop(0.14)] == [6, 7]
+    buffer.push(packet(65534), 0.15)  # behind one already played: late
+    buffer.push(packet(8), 0.15)
+    buffer.push(packet(8), 0.16)
+    assert [h.packet.seq for h in buffer.pop(0.2)] == [8]
     assert (buffer.late, buffer.duplicates) == (1, 1)
 
 
 def test_capacity_bounds_what_is_held() -> None:
     buffer = JitterBuffer(delay=10, capacity=5)
-    for seq in range(20):
+    for seq in range(0, 40, 2):  # every other packet lost: nothing is next in line
         buffer.push(packet(seq), 0)
-    assert [h.packet.seq for h in buffer.pop(0)] == list(range(15)) and len(buffer) == 5
-    assert [h.packet.seq for h in buffer.drain()] == list(range(15, 20))
+    assert [h.packet.seq for h in buffer.pop(0)] == list(range(0, 30, 2)) and len(buffer) == 5
+    assert [h.packet.seq for h in buffer.drain()] == list(range(30, 40, 2))
 
 
 @given(st.integers(0, 0xFFFF), st.lists(st.tuples(st.integers(-3, 3), st.floats(0, 0.05)),

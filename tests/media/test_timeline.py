@@ -60,9 +60,11 @@ def test_a_muted_side_is_padded_to_the_clock_and_resumes_at_its_time() -> None:
     track = Track(start=0.0)
     for i in range(10):
         track.push(pkt(i), i * 0.02)
-    track.advance(1.0)  # 0.8 s of nothing: padded up to the clock (minus the delay and slack)
-    assert 7000 <= track.end <= 8000
-    track.push(pkt(0, seq0=100, ts0=5, ssrc=1), 1.0)  # a new talk spurt, timestamps elsewhere
-    track.finish(1.2)
+    track.advance(0.9)  # a stall shorter than the slack: nothing is padded yet
+    assert track.end == 1600
+    track.advance(2.0)  # 1.8 s of nothing: padded up to the clock, less the delay and slack
+    assert track.end == round((2.0 - 0.06 - 1.0) * 8000)
+    track.push(pkt(0, seq0=100, ts0=5, ssrc=1), 2.0)  # a new talk spurt, timestamps elsewhere
+    track.finish(2.2)
     got = samples(track.take(track.available()))
-    assert abs(got.index(1, 200) - 8000) <= 8
+    assert abs(got.index(1, 200) - 16000) <= 8

@@ -8,6 +8,11 @@ carries the same timestamp, and the final packet (E bit set) is sent three times
 (§2.5.1.4). The receiver therefore reports a digit once, on the first packet it sees
 with a new (SSRC, timestamp), and ignores every later packet of that event — so a lost
 start packet, lost end packets or retransmissions never turn into zero or two digits.
+Replayed captures (sipp's `play_pcap_audio` sends the same bytes, timestamp and all,
+each time) are told apart by what a single press cannot do: once an event has ended, a
+packet with the marker bit (an event's first) after `MARKER_GAP_S`, or any packet after
+`REPEAT_GAP_S` of quiet, starts a new press. (Reordering on a real network is far
+shorter than `MARKER_GAP_S`, so a late start packet is not mistaken for a new press.)
 """
 
 from __future__ import annotations
@@ -18,6 +23,8 @@ from dataclasses import dataclass
 from .rtp import RtpPacket, seq_add
 
 EVENTS = "0123456789*#ABCD"
+REPEAT_GAP_S = 0.5
+MARKER_GAP_S = 0.1
 _PAYLOAD = struct.Struct("!BBH")
 
 
@@ -52,21 +59,22 @@ class DtmfReceiver:
     """Turns a stream of telephone-event packets into digits, each exactly once."""
 
     def __init__(self, remembered: int = 16) -> None:
-        self._seen: list[tuple[int, int]] = []
+        self._seen: dict[tuple[int, int], tuple[float, bool]] = {}  # key -> (last heard, ended)
         self._remembered = remembered
 
-    def feed(self, packet: RtpPacket) -> str | None:
+    def feed(self, packet: RtpPacket, now: float) -> str | None:
         """The digit this packet starts, or None (a repeat, an end, or not a digit)."""
-        key = (packet.ssrc, packet.timestamp)
-        if key in self._seen:
-            return None
         try:
             event = TelephoneEvent.parse(packet.payload)
         except DtmfError:
             return None
-        self._seen.append(key)
-        del self._seen[:-self._remembered]
-        return event.digit
+        key = (packet.ssrc, packet.timestamp)
+        last, ended = self._seen.pop(key, (None, False))
+        new = last is None or (ended and now - last >= (MARKER_GAP_S if packet.marker else REPEAT_GAP_S))
+        self._seen[key] = (now, event.end or (ended and not new))  # newest last: oldest forgotten first
+        while len(self._seen) > self._remembered:
+            del self._seen[next(iter(self._seen))]
+        return event.digit if new else None
 
 
 def digit_packets(digit: str, *, payload_type: int, ssrc: int, seq: int, timestamp: int,

@@ -7,6 +7,10 @@ actually come from (symmetric RTP, RFC 4961: a caller behind NAT is reached at i
 public address); it re-latches only when the latched source has been quiet a while,
 so a stray packet cannot steal the stream.
 
+Late audio is worse than lost audio: when a side's socket cannot take more (the
+kernel's send buffer is full), packets for it are dropped and counted in `dropped`
+instead of queueing in the transport, so the delay through ringto stays bounded.
+
 Relaying passes datagrams through byte for byte when both sides use the same codec and
 payload numbers; otherwise the payload is transcoded PCMU<->PCMA (one table lookup)
 and the payload type rewritten, keeping sequence numbers and timestamps (both laws are
@@ -31,6 +35,8 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Literal
 
+import structlog
+
 from . import g711
 from .dtmf import DtmfReceiver, digit_packets
 from .g711 import FRAME_SAMPLES, Codec
@@ -39,10 +45,13 @@ from .rtp import RtpError, RtpPacket, is_rtcp, seq_add, ts_add
 from .timeline import StereoTimeline, Track
 from .wav import WavSink, read_prompt
 
+log = structlog.get_logger(__name__)
+
 SideName = Literal["caller", "callee"]
 Address = tuple[str, int]
 AudioListener = Callable[[RtpPacket, float], None]  # a packet whose payload is 16-bit PCM
 RELATCH_AFTER_S = 2.0
+MAX_QUEUED_BYTES = 4096  # past this, a packet for a side whose socket is backed up is dropped
 FLUSH_EVERY_S = 0.25
 VOICE_RMS = 300  # above this a frame counts as speech for silence detection (about -40 dBFS)
 _BIND_TRIES = 8
@@ -81,19 +90,23 @@ class Side:
         self.digit_listeners: list[Callable[[str], None]] = []
         self.playing = 0
         self.received = 0
+        self.dropped = 0
         self.ssrc = random.getrandbits(32)
         self.seq = random.getrandbits(16)
         self.timestamp = random.getrandbits(32)
         self._spurt_end = 0.0
         self.open_sockets = 0
 
-    def set_remote(self, host: str, port: int, codec: Codec, pt: int, dtmf_pt: int | None) -> None:
-        """Where the peer's SDP says it receives, and what it sends (after offer/answer)."""
+    def set_remote(self, host: str | None, port: int, codec: Codec, pt: int, dtmf_pt: int | None) -> None:
+        """Where the peer's SDP says it receives, and what it sends (after offer/answer).
+        No address (no c= line, or the hold address 0.0.0.0) means: only where its
+        packets come from, once they come."""
         if codec not in g711.CODECS:
             raise ValueError(f"codec {codec!r}: ringto relays PCMU or PCMA")
-        if (host, port) != self.remote:
+        remote = None if host in (None, "0.0.0.0", "::") or port == 0 else (host, port)
+        if remote != self.remote:
             self.latched = self.rtcp_latched = None
-        self.remote = (host, port)
+        self.remote = remote
         self.codec, self.payload_type, self.dtmf_payload_type = codec, pt, dtmf_pt
 
     @property
@@ -120,21 +133,21 @@ class Side:
             self.rtcp_received(data, addr)
             return
         now = time.monotonic()
-        if len(data) < 12 or not self._latch(addr, now):
+        if len(data) < 12 or data[0] >> 6 != 2 or not self._latch(addr, now):  # not RTP (STUN...)
             return
         self.session.last_rx = now
         self.received += 1
         pt = data[1] & 0x7F
         if pt == self.dtmf_payload_type:
-            self._telephone_event(data)
+            self._telephone_event(data, now)
         elif pt == self.payload_type and self.listeners:
             self._audio(data, now)
         if self.session.bridged and not self.session.closed:
             self.session.peer(self).relay(data, self)
 
-    def _telephone_event(self, data: bytes) -> None:
+    def _telephone_event(self, data: bytes, now: float) -> None:
         try:
-            digit = self.dtmf.feed(RtpPacket.parse(data))
+            digit = self.dtmf.feed(RtpPacket.parse(data), now)
         except RtpError:
             return
         if digit is None:
@@ -149,7 +162,8 @@ class Side:
             packet = RtpPacket.parse(data)
         except RtpError:
             return
-        pcm = replace(packet, payload=g711.decode(packet.payload, self.codec))
+        pcm = RtpPacket(packet.payload_type, packet.seq, packet.timestamp, packet.ssrc,
+                        g711.decode(packet.payload, self.codec))
         for listener in list(self.listeners):
             listener(pcm, now)
 
@@ -161,10 +175,16 @@ class Side:
             if peer.rtcp is not None and peer.rtcp_destination is not None:
                 peer.rtcp.sendto(data, peer.rtcp_destination)
 
+    def _backed_up(self, transport: asyncio.DatagramTransport) -> bool:
+        if transport.get_write_buffer_size() > MAX_QUEUED_BYTES:
+            self.dropped += 1
+            return True
+        return False
+
     def relay(self, data: bytes, source: Side) -> None:
         """Send a packet that `source` received on to this side's peer, in our codec."""
         destination = self.destination
-        if destination is None or self.rtp is None or self.playing:
+        if destination is None or self.rtp is None or self.playing or self._backed_up(self.rtp):
             return
         pt = data[1] & 0x7F
         if pt == source.payload_type:
@@ -176,12 +196,15 @@ class Side:
             out_pt, transcode = self.dtmf_payload_type, False
         else:
             return  # comfort noise or a codec this side did not agree to
-        self.rtp.sendto(_rewritten(data, out_pt, source.codec, self.codec, transcode), destination)
+        try:
+            self.rtp.sendto(_rewritten(data, out_pt, source.codec, self.codec, transcode), destination)
+        except RtpError:
+            self.dropped += 1  # a malformed packet: nothing sensible to pass on
 
     def send(self, packet: RtpPacket) -> None:
         """Send a packet of our own stream (prompts, digits) to this side's peer."""
         destination = self.destination
-        if destination is not None and self.rtp is not None:
+        if destination is not None and self.rtp is not None and not self._backed_up(self.rtp):
             self.rtp.sendto(packet.serialise(), destination)
 
     def our_stream(self, count: int, samples: int) -> tuple[int, int]:
@@ -237,7 +260,10 @@ class _Recording:
     async def _flush_often(self) -> None:
         while True:
             await asyncio.sleep(FLUSH_EVERY_S)
-            self.sink.write(self.timeline.flush(time.monotonic()))
+            try:
+                self.sink.write(self.timeline.flush(time.monotonic()))
+            except OSError as exc:  # a full disk loses this stretch, not the call or the loop
+                log.error("recording not written", path=str(self.sink.path), error=str(exc))
 
     def stop(self) -> float:
         self.task.cancel()
@@ -260,7 +286,6 @@ class MediaSession:
         self.last_rx = time.monotonic()
         self.on_dtmf: Callable[[SideName, str], None] | None = None
         self._recording: _Recording | None = None
-        self._closed_event = asyncio.Event()
 
     @classmethod
     async def open(cls, pool: PortPool, host: str) -> MediaSession | None:
@@ -359,6 +384,7 @@ class MediaSession:
         source = self.side(side)
         start = time.monotonic()
         track, sink = Track(start=start), WavSink(path, channels=1)
+        room = round(max_s * g711.SAMPLE_RATE)  # samples still allowed in the file
         last_voice = start
         stop = asyncio.Event()
 
@@ -380,19 +406,16 @@ class MediaSession:
                 if now - start >= max_s or now - last_voice >= silence_s:
                     break
                 track.advance(now)
-                sink.write(track.take(track.available()))
+                room = _write_capped(sink, track, room)
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(stop.wait(), 0.1)
         finally:
             source.listeners.remove(on_audio)
             source.digit_listeners.remove(on_digit)
             track.finish(min(time.monotonic(), start + max_s))
-            sink.write(track.take(track.available()))
+            _write_capped(sink, track, room)
             seconds = sink.close()
         return seconds
-
-    async def wait_closed(self) -> None:
-        await self._closed_event.wait()
 
     def close(self) -> None:
         """End the session: stop recording, stop plays, close sockets, free the ports."""
@@ -403,7 +426,13 @@ class MediaSession:
         self.stop_recording()
         self.caller.close()
         self.callee.close()
-        self._closed_event.set()
+
+
+def _write_capped(sink: WavSink, track: Track, room: int) -> int:
+    """Write what `track` has, up to `room` samples; the room left."""
+    samples = min(track.available(), room)
+    sink.write(track.take(samples))
+    return room - samples
 
 
 async def _bindable_port(pool: PortPool, host: str) -> int | None:

@@ -17,7 +17,9 @@ from .rtp import RtpPacket, ts_diff
 from .wav import interleave
 
 MAX_GAP_S = 5.0  # a timestamp jump longer than this is a new stream, not a silence
-SLACK_S = 0.06  # how far behind the clock a quiet track may lag before it is padded
+SLACK_S = 1.0  # how far behind the clock a quiet track may lag before it is padded: a
+# sender that stalls for less (a loaded machine, a burst on the network) loses no audio
+# to padding, and one side can still be written while the other is muted
 
 
 class Track:
@@ -39,6 +41,9 @@ class Track:
         return len(self._pcm) // 2
 
     def push(self, packet: RtpPacket, now: float) -> None:
+        if self.jitter.take_if_next(packet):
+            self._lay(packet, now)
+            return
         self.jitter.push(packet, now)
         self.advance(now)
 
