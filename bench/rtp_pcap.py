@@ -88,20 +88,32 @@ def make(out: Path, seconds: float, ptime_ms: int, source: Path) -> int:
     count = int(seconds * 1000 / ptime_ms)
     loops = -(-count * size // len(audio))
     audio = (audio * loops)[:count * size]
-    records = [struct.pack("<IHHiIII", 0xA1B2C3D4, 2, 4, 0, 0, 65535, 1)]
-    for i in range(count):
-        rtp = struct.pack("!BBHII", 0x80, 8 | (0x80 if i == 0 else 0), i, i * size, SSRC)
-        payload = rtp + audio[i * size:(i + 1) * size]
-        ip_len = 20 + 8 + len(payload)
-        ip = bytearray(struct.pack("!BBHHHBBH4s4s", 0x45, 0, ip_len, i & 0xFFFF, 0, 64, 17, 0,
-                                   bytes([127, 0, 0, 1]), bytes([127, 0, 0, 1])))
-        ip[10:12] = struct.pack("!H", _ip_checksum(bytes(ip)))
-        frame = b"\0" * 12 + b"\x08\x00" + bytes(ip) + struct.pack("!HHHH", 6000, 6002, 8 + len(payload), 0)
-        frame += payload  # UDP checksum 0: none (allowed for IPv4)
-        at = i * ptime_ms * 1000
-        records.append(struct.pack("<IIII", at // 1_000_000, at % 1_000_000, len(frame), len(frame)) + frame)
-    out.write_bytes(b"".join(records))
+    write_pcap(out, [(i * ptime_ms / 1000, frame(6000, 6002, rtp_packet(
+        i, i * size, audio[i * size:(i + 1) * size], marker=i == 0))) for i in range(count)])
     return count
+
+
+def rtp_packet(seq: int, timestamp: int, payload: bytes, *, ssrc: int = SSRC, marker: bool = False) -> bytes:
+    return struct.pack("!BBHII", 0x80, 8 | (0x80 if marker else 0), seq & 0xFFFF, timestamp, ssrc) + payload
+
+
+def frame(sport: int, dport: int, payload: bytes) -> bytes:
+    """An Ethernet frame with IPv4/UDP 127.0.0.1 -> 127.0.0.1 (sipp rewrites both on play)."""
+    ip = bytearray(struct.pack("!BBHHHBBH4s4s", 0x45, 0, 28 + len(payload), 0, 0, 64, 17, 0,
+                               bytes([127, 0, 0, 1]), bytes([127, 0, 0, 1])))
+    ip[10:12] = struct.pack("!H", _ip_checksum(bytes(ip)))
+    # UDP checksum 0: none (allowed for IPv4)
+    udp_header = struct.pack("!HHHH", sport, dport, 8 + len(payload), 0)
+    return b"\0" * 12 + b"\x08\x00" + bytes(ip) + udp_header + payload
+
+
+def write_pcap(path: Path, frames: list[tuple[float, bytes]]) -> None:
+    records = [struct.pack("<IHHiIII", 0xA1B2C3D4, 2, 4, 0, 0, 65535, 1)]
+    for at, data in frames:
+        micros = round(at * 1_000_000)
+        sec, sub = divmod(micros, 1_000_000)
+        records.append(struct.pack("<IIII", sec, sub, len(data), len(data)) + data)
+    path.write_bytes(b"".join(records))
 
 
 def _ip_checksum(header: bytes) -> int:
