@@ -147,6 +147,14 @@ start_capture() {   # name filter snaplen dir
     for _ in $(seq 1 50); do grep -q "listening on" "$dir/tcpdump-$name.out" 2>/dev/null && break; sleep 0.1; done
     echo "$pid"
 }
+# a cumulative sipp count (PREFIX.out screen line, PREFIX_stat.csv column): the larger of the
+# two, as each is written periodically and either can miss the last calls of a step
+sipp_total() {
+    local screen csv
+    screen=$(awk -F'|' -v want="$2" 'index($1, want) { v = $3 } END { gsub(/ /, "", v); print v + 0 }' "$1.out")
+    csv=$(csv_col "$1_stat.csv" "$3")
+    echo $((screen > csv ? screen : csv))
+}
 capture_drops() { awk '/dropped by kernel/ { d += $1 } END { print d + 0 }' "$1"; }
 
 # run_step TARGET N -> one line in steps.tsv, S_* results
@@ -203,9 +211,9 @@ run_step() {
     local cpu; cpu=$(awk -v a="$t0" -v b="$t1" -v w0="$w0" -v w1="$w1" -v hz="$CLK_TCK" 'BEGIN {
         na = split(a, x, " "); split(b, y, " ")
         for (i = 1; i <= na; i++) printf "%s%.1f", (i > 1 ? " " : ""), (y[i] - x[i]) / hz / (w1 - w0) * 100 }')
-    S_OK=$(csv_col "$dir/uac_stat.csv" 'SuccessfulCall(C)')
-    S_FAIL=$(csv_col "$dir/uac_stat.csv" 'FailedCall(C)')
-    local uas_ok; uas_ok=$(csv_col "$dir/uas_stat.csv" 'SuccessfulCall(C)')
+    S_OK=$(sipp_total "$dir/uac" 'Successful call' 'SuccessfulCall(C)')
+    S_FAIL=$(sipp_total "$dir/uac" 'Failed call' 'FailedCall(C)')
+    local uas_ok; uas_ok=$(sipp_total "$dir/uas" 'Successful call' 'SuccessfulCall(C)')
     python3 - "$dir/analysis.json" "$target" "$n" "$S_OK" "$S_FAIL" "$uas_ok" "$uac_rc" "$drops" \
         "$recordings" "$cpu" >>"$RUN_DIR/steps.tsv" <<'PY'
 import json, sys
