@@ -21,13 +21,15 @@
 #   +22 rtpengine ng, +40 UAS, +100 caller media, +200 callee media
 #   RINGTO_PORTS [30000-33999]  RTPENGINE_PORTS [34000-37999]  RTP port ranges
 #   OUT [bench/out]  NO_INSTALL [0] 1: do not apt-get install missing tools
+#   PROFILE [0] 1: sample ringto with py-spy while all calls talk (costs CPU: the
+#   CPU figures of a profiled run are not comparable)
 # Needs root: tcpdump on lo, sipp's raw-socket RTP, and installing missing packages.
 set -uo pipefail
 
 BENCH=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 ROOT=$(dirname "$BENCH")
 if [[ $# -gt 0 ]]; then
-    case $1 in -h|--help) sed -n '2,24p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;; esac
+    case $1 in -h|--help) sed -n '2,26p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;; esac
     TARGETS="$*"
 fi
 TARGETS=${TARGETS:-"ringto rtpengine"}
@@ -41,6 +43,7 @@ RINGTO_PORTS=${RINGTO_PORTS:-30000-33999}
 RTPENGINE_PORTS=${RTPENGINE_PORTS:-34000-37999}
 OUT=${OUT:-$BENCH/out}
 NO_INSTALL=${NO_INSTALL:-0}
+PROFILE=${PROFILE:-0}
 SETTLE=${SETTLE:-3}
 MAX_LOSS_PCT=0.1                     # the issue's target: < 0.1 % loss
 SERVICE=+318000200000
@@ -74,6 +77,12 @@ ensure_tools() {
     [[ ${#missing[@]} == 0 ]] || { log "installing ${missing[*]}"; apt_install "${missing[@]}"; }
     [[ -r /usr/share/sip-tester/g711a.pcap ]] || die "/usr/share/sip-tester/g711a.pcap missing (sip-tester)"
     [[ $(id -u) == 0 ]] || die "run as root: tcpdump on lo and sipp's RTP (raw socket) need it"
+    if [[ $PROFILE == 1 && ! -x $BENCH/.venv/bin/py-spy ]]; then
+        [[ $NO_INSTALL == 1 ]] && die "bench/.venv has no py-spy"
+        log "installing py-spy into bench/.venv"
+        { python3 -m venv "$BENCH/.venv" && "$BENCH/.venv/bin/pip" install -q py-spy; } >>"$LOG" 2>&1 \
+            || die "could not install py-spy (see $LOG)"
+    fi
 }
 
 # ---------------------------------------------------------------- targets
@@ -192,6 +201,11 @@ run_step() {
     sleep $((ramp_s + LEAD_MS / 1000 + 1))
     local t0 w0 t1 w1
     t0=$(ticks_each); w0=$(date +%s.%N)
+    if [[ $PROFILE == 1 && $target == ringto ]]; then
+        timeout $((HOLD + 10)) "$BENCH/.venv/bin/py-spy" record --nonblocking -p "${TPIDS[0]}" \
+            -d $((HOLD - 3)) -r 100 --format raw -o "$dir/profile.txt" >"$dir/py-spy.out" 2>&1 &
+        PIDS+=("$!")
+    fi
     sleep $((HOLD - 2))
     t1=$(ticks_each); w1=$(date +%s.%N)
 
@@ -231,6 +245,10 @@ fields = [target, n, ok, failed, uas_ok, rc, a.get("calls", 0), a.get("packets_i
 print("\t".join("-" if f is None else str(f) for f in fields))
 PY
     log "  $target N=$n: $(tail -1 "$RUN_DIR/steps.tsv" | cut -f3-)"
+    if [[ -s $dir/profile.txt ]]; then
+        python3 "$BENCH/pyspy_top.py" "$dir/profile.txt" >"$dir/profile-top.txt"
+        log "  py-spy: $dir/profile-top.txt"
+    fi
 }
 
 # ---------------------------------------------------------------- main
