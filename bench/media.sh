@@ -21,6 +21,8 @@
 #   +22 rtpengine ng, +40 UAS, +100 caller media, +200 callee media
 #   RINGTO_PORTS [30000-33999]  RTPENGINE_PORTS [34000-37999]  RTP port ranges
 #   OUT [bench/out]  NO_INSTALL [0] 1: do not apt-get install missing tools
+#   KEEP_CAPTURES [0] 1: keep each step's RTP capture (about 150 MB at 300 calls)
+#   MAX_DELAY_MS [50] p99 delay in->out a step may have to count as usable, too
 #   PROFILE [0] 1: sample ringto with py-spy while all calls talk (costs CPU: the
 #   CPU figures of a profiled run are not comparable)
 # Needs root: tcpdump on lo, sipp's raw-socket RTP, and installing missing packages.
@@ -29,7 +31,7 @@ set -uo pipefail
 BENCH=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 ROOT=$(dirname "$BENCH")
 if [[ $# -gt 0 ]]; then
-    case $1 in -h|--help) sed -n '2,26p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;; esac
+    case $1 in -h|--help) sed -n '2,28p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;; esac
     TARGETS="$*"
 fi
 TARGETS=${TARGETS:-"ringto rtpengine"}
@@ -44,6 +46,8 @@ RTPENGINE_PORTS=${RTPENGINE_PORTS:-34000-37999}
 OUT=${OUT:-$BENCH/out}
 NO_INSTALL=${NO_INSTALL:-0}
 PROFILE=${PROFILE:-0}
+KEEP_CAPTURES=${KEEP_CAPTURES:-0}
+MAX_DELAY_MS=${MAX_DELAY_MS:-50}
 SETTLE=${SETTLE:-3}
 MAX_LOSS_PCT=0.1                     # the issue's target: < 0.1 % loss
 SERVICE=+318000200000
@@ -124,7 +128,8 @@ start_target() {
             --port-min="${RTPENGINE_PORTS%-*}" --port-max="${RTPENGINE_PORTS#*-}" \
             --recording-dir="$rec" --recording-method=pcap --num-threads=2 \
             --pidfile="$data/rtpengine.pid"
-        wait_bound "$NG_PORT" "${TWRAPS[0]}" 15 || { log "rtpengine did not come up (see $tlog)"; return 1; }
+        wait_bound "$NG_PORT" "${TWRAPS[0]}" 15 \
+            || { log "rtpengine did not come up (see $tlog)"; stop_target; return 1; }
         start_bg kamailio "$RUN_DIR/kamailio.log" "$data" kamailio -f "$BENCH/kamailio_rtpengine.cfg" -DD -E \
             -m 256 -M 16 -Y "$data" -P "$data/kamailio.pid" -l "udp:127.0.0.1:$port" \
             -A "UAS_HOSTPORT=\"127.0.0.1:$UAS_PORT\"" -A "RTPENGINE_SOCK=\"udp:127.0.0.1:$NG_PORT\"" \
@@ -222,6 +227,7 @@ run_step() {
         --uac-port "$UAC_PORT" --uas-port "$UAS_PORT" \
         --caller-media "$CALLER_MEDIA" --callee-media "$CALLEE_MEDIA" >"$dir/analysis.json" \
         2>"$dir/analysis.err" || log "  analysis failed (see $dir/analysis.err)"
+    [[ $KEEP_CAPTURES == 1 ]] || rm -f "$dir/rtp.pcap" "$dir/audio.pcap"
     local cpu; cpu=$(awk -v a="$t0" -v b="$t1" -v w0="$w0" -v w1="$w1" -v hz="$CLK_TCK" 'BEGIN {
         na = split(a, x, " "); split(b, y, " ")
         for (i = 1; i <= na; i++) printf "%s%.1f", (i > 1 ? " " : ""), (y[i] - x[i]) / hz / (w1 - w0) * 100 }')
@@ -276,5 +282,6 @@ for t in $TARGETS; do
     stop_target
 done
 
-python3 "$BENCH/media_summary.py" "$RUN_DIR/steps.tsv" "$MAX_LOSS_PCT" | tee "$RUN_DIR/summary.md"
+python3 "$BENCH/media_summary.py" "$RUN_DIR/steps.tsv" "$MAX_LOSS_PCT" "$MAX_DELAY_MS" \
+    | tee "$RUN_DIR/summary.md"
 echo "steps: $RUN_DIR/steps.tsv   captures and logs: $RUN_DIR" | tee -a "$RUN_DIR/summary.md"
