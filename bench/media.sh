@@ -21,6 +21,8 @@
 #   +22 rtpengine ng, +40 UAS, +100 caller media, +200 callee media
 #   RINGTO_PORTS [30000-33999]  RTPENGINE_PORTS [34000-37999]  RTP port ranges
 #   OUT [bench/out]  NO_INSTALL [0] 1: do not apt-get install missing tools
+#   RECORD [1] 0: relay only, no recording (ringto without --record, rtpengine without
+#   record-call), to see what recording costs
 #   KEEP_CAPTURES [0] 1: keep each step's RTP capture (about 150 MB at 300 calls)
 #   MAX_DELAY_MS [50] p99 delay in->out a step may have to count as usable, too
 #   PROFILE [0] 1: sample ringto with py-spy while all calls talk (costs CPU: the
@@ -31,7 +33,7 @@ set -uo pipefail
 BENCH=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 ROOT=$(dirname "$BENCH")
 if [[ $# -gt 0 ]]; then
-    case $1 in -h|--help) sed -n '2,28p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;; esac
+    case $1 in -h|--help) sed -n '2,30p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;; esac
     TARGETS="$*"
 fi
 TARGETS=${TARGETS:-"ringto rtpengine"}
@@ -47,6 +49,7 @@ OUT=${OUT:-$BENCH/out}
 NO_INSTALL=${NO_INSTALL:-0}
 PROFILE=${PROFILE:-0}
 KEEP_CAPTURES=${KEEP_CAPTURES:-0}
+RECORD=${RECORD:-1}
 MAX_DELAY_MS=${MAX_DELAY_MS:-50}
 SETTLE=${SETTLE:-3}
 MAX_LOSS_PCT=0.1                     # the issue's target: < 0.1 % loss
@@ -112,8 +115,9 @@ start_target() {
         [[ -x $bin ]] || { log "ringto: $bin missing (run 'make install'); skipped"; return 1; }
         local -a env=(RINGTO_SIP_LISTEN="127.0.0.1:$port" RINGTO_TRUNK="127.0.0.1:$UAS_PORT"
             RINGTO_DATA_DIR="$data" RINGTO_RTP_PORTS="$RINGTO_PORTS" RINGTO_MEDIA_ANCHOR=always)
-        local cmd
-        for cmd in "db upgrade" "number add $SERVICE --forward $FORWARD" "number update $SERVICE --record"; do
+        local cmd setup=("db upgrade" "number add $SERVICE --forward $FORWARD")
+        [[ $RECORD == 1 ]] && setup+=("number update $SERVICE --record")
+        for cmd in "${setup[@]}"; do
             # shellcheck disable=SC2086 # the words of $cmd are the arguments
             (cd "$data" && env "${env[@]}" timeout 120 "$bin" $cmd) >>"$tlog" 2>&1 \
                 || { log "ringto: '$cmd' failed (see $tlog)"; return 1; }
@@ -133,7 +137,7 @@ start_target() {
         start_bg kamailio "$RUN_DIR/kamailio.log" "$data" kamailio -f "$BENCH/kamailio_rtpengine.cfg" -DD -E \
             -m 256 -M 16 -Y "$data" -P "$data/kamailio.pid" -l "udp:127.0.0.1:$port" \
             -A "UAS_HOSTPORT=\"127.0.0.1:$UAS_PORT\"" -A "RTPENGINE_SOCK=\"udp:127.0.0.1:$NG_PORT\"" \
-            -A "CHILDREN=${KAMAILIO_CHILDREN:-2}"
+            -A "CHILDREN=${KAMAILIO_CHILDREN:-2}" $([[ $RECORD == 1 ]] || echo -A NO_RECORD)
         RECORDINGS=$rec
         ;;
     esac
@@ -264,7 +268,8 @@ ensure_tools
     want rtpengine && echo "kamailio: $(kamailio -v 2>/dev/null | head -1 | sed 's/^version: //')"
     want rtpengine && echo "rtpengine: $(rtpengine --version 2>&1 | head -1)"
     echo "tcpdump: $(tcpdump --version 2>&1 | head -1)"
-    echo "load: CALLS=$CALLS HOLD=${HOLD}s RAMP_CPS=$RAMP_CPS LEAD_MS=$LEAD_MS PTIME=${PTIME}ms, G.711 A-law both ways"
+    echo "load: CALLS=$CALLS HOLD=${HOLD}s RAMP_CPS=$RAMP_CPS LEAD_MS=$LEAD_MS PTIME=${PTIME}ms RECORD=$RECORD," \
+        "G.711 A-law both ways"
 } | tee "$RUN_DIR/machine.txt" | tee -a "$LOG" >&2
 COLUMNS=(target calls ok failed uas_ok uac_rc calls_seen packets_in lost loss_pct pre_bridge
     jitter_in_ms added_jitter_ms added_jitter_p99_ms delay_p50_ms delay_p99_ms delay_max_ms
