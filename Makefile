@@ -36,5 +36,9 @@ test: install deps-test-debian postgres
 bench: install deps-test-debian
 	bench/sip_cps.sh
 
+.PHONY: bench-media
+bench-media: install deps-test-debian
+	bench/media.sh
+
 clean:
 	rm -rf $(VENV) var .pytest_cache
