@@ -58,3 +58,24 @@ def test_callee_offered_both_laws_answers_in_the_callers_and_bad_sdp_gives_none(
 
     local = asyncio.run(scenario())
     assert local.direction == "recvonly" and local.media[0].formats == ("0",)
+
+
+def test_hold_reinvite_is_re_pointed_both_ways_keeping_each_sides_codec() -> None:
+    async def scenario():
+        session = await MediaSession.open(PortPool(40600, 40699), HOST)
+        anchor = Anchor(session, HOST)
+        assert anchor.relayed("caller", sdp(4000, "0")) is None  # nothing agreed yet
+        anchor.caller_offer(sdp(4000, "0 101"))
+        anchor.callee_answer(sdp(5000, "8"))
+        hold = anchor.relayed("caller", sdp(4002, "0 101", extra="a=sendonly\r\n", user="+31301234567"))
+        reply = anchor.relayed("callee", sdp(5000, "8", extra="a=recvonly\r\n"))
+        remote = session.caller.remote
+        session.close()
+        return hold, reply, remote, session
+
+    hold, reply, remote, session = asyncio.run(scenario())
+    assert remote == (HOST, 4002)  # the caller's new address is where its audio goes now
+    assert choose(hold).port == session.callee.port and hold.media[0].formats[0] == "8"
+    assert hold.direction == "sendonly" and "+31301234567" not in hold.serialise().decode()
+    assert choose(reply).port == session.caller.port and reply.media[0].formats[0] == "0"
+    assert reply.direction == "recvonly"

@@ -19,11 +19,12 @@ from ..sip.dialog import Dialog, from_invite
 from ..sip.endpoint import Peer
 from ..sip.message import Request, Response
 from ..sip.transaction import ServerTransaction
+from .anchor import sdp_of
 from .cdr import CallRecord, utcnow
 from .leg import Leg
 
 if TYPE_CHECKING:
-    from .anchor import Anchor
+    from ..media.anchor import Anchor
     from .engine import Engine
     from .flow_runner import FlowRunner
 
@@ -115,23 +116,42 @@ class Call:
 
     def leg_offer(self) -> tuple[bytes, str | None]:
         """The body (and its type) a ring-to leg's INVITE carries: ours when anchored."""
-        if self.anchor is not None:
-            return self.anchor.callee_offer(), "application/sdp"
+        anchor = self.anchor
+        if anchor is not None and anchor.offer is not None:
+            offer = anchor.caller_offer(anchor.offer)
+            assert offer is not None  # open_anchor refused offers without G.711
+            return offer.serialise(), "application/sdp"
         return self.invite.body, self.invite.get("Content-Type")
+
+    def _anchored_answer(self, response: Response) -> bytes | None:
+        """The callee's answer re-pointed at our caller side (None: it has no G.711)."""
+        sdp = sdp_of(response.body) if self.anchor is not None else None
+        answer = self.anchor.callee_answer(sdp) if self.anchor is not None and sdp is not None else None
+        return None if answer is None else answer.serialise()
 
     # -- events from legs -------------------------------------------------------------
     def leg_ringing(self, leg: Leg, response: Response) -> None:
         if self.answered is not None or self.ended or self.caller_answered:
             return
         body, headers = response.body, _body_headers(response)
-        if self.anchor is not None and body:
-            body = self.anchor.callee_early(body)
+        if self.anchor is not None:  # early media: bridged at once, our address shown
+            anchored = self._anchored_answer(response)
+            body, headers = (b"", ()) if anchored is None else (anchored, headers)
         self.respond(response.status, body=body, headers=headers)
 
     def leg_answered(self, leg: Leg, response: Response) -> None:
         if self.answered is not None or self.ended:
             leg.bye()
             return
+        body, headers = response.body, _body_headers(response)
+        if self.anchor is not None:
+            anchored = self._anchored_answer(response)
+            if anchored is None:  # answered with no codec we relay: that phone cannot be heard
+                leg.bye()
+                leg.attempt.outcome = "failed"
+                self.leg_failed(leg)
+                return
+            body = anchored
         self.answered = leg
         self._stop_ring_timer()
         for other in self.legs:
@@ -141,9 +161,6 @@ class Call:
         self.record.sip_code = response.status
         assert leg.dialog is not None
         self.engine.bind_dialog(leg.dialog, self, "callee")
-        body, headers = response.body, _body_headers(response)
-        if self.anchor is not None:
-            body = self.anchor.callee_answered(response.body)
         if not self.caller_answered:
             self.answer_caller(body, headers)
         if self.runner is not None:

@@ -20,7 +20,8 @@ from typing import TYPE_CHECKING
 
 from ..flows.hours import hours_open
 from ..flows.steps import Audio, Forward, Hours, Menu, Play, Record, Step, Voicemail
-from .anchor import Anchor, Refused
+from ..media.anchor import Anchor
+from .anchor import Refused, open_anchor
 
 if TYPE_CHECKING:
     from .call import Call
@@ -72,7 +73,7 @@ class FlowRunner:
     async def _run(self) -> None:
         call = self.call
         try:
-            call.anchor = await Anchor.open(call.engine.media, call.invite.body)
+            call.anchor = await open_anchor(call.engine.media, call.invite.body)
             call.anchor.session.on_dtmf = self.digit
             step: Step | None = self.flow
             while step is not None and not call.ended:
@@ -118,10 +119,13 @@ class FlowRunner:
     def _answered(self) -> Anchor:
         """The call's media, with the caller answered (our SDP) if that has not happened."""
         call = self.call
-        assert call.anchor is not None
+        anchor = call.anchor
+        assert anchor is not None and anchor.offer is not None
         if not call.caller_answered:
-            call.answer_caller(call.anchor.caller_answer(), (("Content-Type", "application/sdp"),))
-        return call.anchor
+            answer = anchor.local_answer(anchor.offer)
+            assert answer is not None  # open_anchor refused offers without G.711
+            call.answer_caller(answer.serialise(), (("Content-Type", "application/sdp"),))
+        return anchor
 
     async def _play(self, audio: Audio) -> None:
         await self._answered().session.play("caller", audio.path(self.call.route.language))

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 from ..sip.build import make_response
 from ..sip.message import Request, Response
 from ..sip.transaction import ServerTransaction
+from .anchor import sdp_of
 
 if TYPE_CHECKING:
     from .call import Call
@@ -61,9 +62,9 @@ class Relay:
     def _sdp(self, from_side: str, body: bytes) -> bytes:
         """With media anchored, an offer or answer is re-pointed at our ports."""
         anchor = self.call.anchor
-        if anchor is None or not body or self.request.method != "INVITE":
-            return body
-        return anchor.relayed(from_side, body)
+        sdp = sdp_of(body) if anchor is not None and self.request.method == "INVITE" else None
+        relayed = anchor.relayed(from_side, sdp) if anchor is not None and sdp is not None else None
+        return body if relayed is None else relayed.serialise()
 
     def _ack_other(self) -> None:
         assert self.other is not None and self.sent is not None

@@ -21,9 +21,10 @@ _FLIPPED = {"sendonly": "recvonly", "recvonly": "sendonly"}
 
 
 class Anchor:
-    def __init__(self, session: MediaSession, host: str) -> None:
+    def __init__(self, session: MediaSession, host: str, offer: SessionDescription | None = None) -> None:
         self.session = session
         self.host = host
+        self.offer = offer  # the caller's offer, which every ring-to leg's offer is made from
         self.session_id = random.randrange(1, 2**31)
         self.versions = {"caller": 0, "callee": 0}
         self.caller: AudioChoice | None = None
@@ -69,6 +70,31 @@ class Anchor:
         formats = [(choice.codec, choice.payload_type)]
         return anchored(template, choice.index, self.host, self.session.caller.port, formats,
                         choice.dtmf_payload_type, self.session_id, self._next("caller"))
+
+
+    def relayed(self, from_side: str, sdp: SessionDescription) -> SessionDescription | None:
+        """A re-INVITE's offer (hold, resume, a new address) or its answer from `from_side`,
+        for the other side: each side keeps the codec it agreed; only `from_side`'s
+        address, and the direction attributes passed along, change. None when either
+        side has not agreed a codec yet or the description has no G.711 audio."""
+        other = "callee" if from_side == "caller" else "caller"
+        own, agreed = (self.caller, self.callee) if from_side == "caller" else (self.callee, self.caller)
+        if own is None or agreed is None:
+            return None
+        choice = choose(sdp, prefer=own.codec)
+        if choice is None:
+            return None
+        if from_side == "caller":
+            self.caller = choice
+        else:
+            self.callee = choice
+        _point(self.session.side(from_side), choice)
+        return anchored(sdp, choice.index, self.host, self.session.side(other).port,
+                        [(agreed.codec, agreed.payload_type)], agreed.dtmf_payload_type,
+                        self.session_id, self._next(other))
+
+    def close(self) -> None:
+        self.session.close()
 
 
 def _mirrored(lines: tuple[tuple[str, str], ...]) -> tuple[tuple[str, str], ...]:
