@@ -33,7 +33,7 @@ from .audio_files import (
     wav_channels,
 )
 from .server import Ringto, code_of, when
-from .sipp import CALLER, FIRST_TARGET, HOST, SERVICE_NUMBER, Sipp, free_port
+from .sipp import CALLER, FIRST_TARGET, HOST, SECOND_TARGET, SERVICE_NUMBER, Sipp, free_port
 
 SPEECH = pcap_pcm(SPEECH_PCAP)
 SPEECH_S = pcap_seconds(SPEECH_PCAP)
@@ -240,3 +240,19 @@ def test_no_rtp_ports_left_gives_503_and_calls_go_on(make_ringto, sipp) -> None:
     records = server.wait_calls(count=3, timeout=10)
     codes = sorted(code_of(r["sip_code"]) for r in records)
     assert codes == [200, 200, 503], records
+
+
+def test_menu_key_press_by_sip_info_picks_the_branch(make_ringto, sipp) -> None:
+    server = make_ringto()
+    _set_flow(server, {"menu": {"choices": {
+        "1": {"forward": {"targets": [FIRST_TARGET]}},
+        "2": {"forward": {"targets": [SECOND_TARGET]}}}}})
+    phone = sipp("uas-answer", local_port=server.trunk_port, timeout=30).start().wait_bound()
+    caller = sipp("uac-info-digit", remote=server.address, timeout=30, extra_args=[
+        "-mp", str(free_port()), "-key", "fmt", "8 101", "-key", "digit", "2",
+        "-key", "lead", "800", "-key", "talk", "2000"]).start()
+    caller.wait().assert_ok(1)
+    phone.wait().assert_ok(1)
+    record = _one_call(server)
+    assert record["steps"][:3] == ["menu", "menu:2", "forward"], record["steps"]
+    assert record["ring_to"] == SECOND_TARGET
