@@ -24,7 +24,7 @@ run: install
 	$(BIN)/ringto serve
 
 deps-test-debian:
-	@command -v sipp >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq sip-tester)
+	@command -v sipp >/dev/null && command -v espeak-ng >/dev/null && command -v sox >/dev/null && test -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq sip-tester espeak-ng sox fonts-dejavu-core)
 
 postgres:
 	@scripts/ensure-postgres.sh "$(RINGTO_TEST_PG_URL)"
@@ -35,6 +35,10 @@ test: install deps-test-debian postgres
 
 bench: install deps-test-debian
 	bench/sip_cps.sh
+
+.PHONY: bench-media
+bench-media: install deps-test-debian
+	bench/media.sh
 
 clean:
 	rm -rf $(VENV) var .pytest_cache

@@ -21,6 +21,7 @@ command -v sipp >/dev/null || apt-get install -y -qq sip-tester
 
 export RINGTO_DATA_DIR=$OUT/var RINGTO_SIP_LISTEN=127.0.0.1:$BASE_PORT
 export RINGTO_TRUNK=127.0.0.1:$((BASE_PORT + 10)) RINGTO_LOG_LEVEL=warning
+export RINGTO_MEDIA_ANCHOR=${RINGTO_MEDIA_ANCHOR:-needed}  # signalling only, as bench/sip_cps.sh
 R=$ROOT/.venv/bin/ringto
 $R db upgrade >/dev/null && $R number add +318000200000 --forward +31201234567 >/dev/null
 $R serve >"$OUT/server.log" 2>&1 &
@@ -41,21 +42,5 @@ timeout $((SECONDS_ + 50)) sipp -sn uac -buff_size 8388608 -i 127.0.0.1 -p $((BA
 t1=$(awk '{print $14+$15}' /proc/$SERVER/stat)
 sleep 2  # py-spy stops on its own (-d) before the load ends
 echo "CPU ms per call: $(python3 -c "print(round(($t1-$t0)*1000/$(getconf CLK_TCK)/($RATE*$SECONDS_), 3))")"
-python3 - "$OUT/profile.txt" <<'PY'
-import sys
-from collections import Counter
-loop, other, total = Counter(), Counter(), Counter()
-for line in open(sys.argv[1]):
-    stack, _, n = line.rstrip().rpartition(" ")
-    frames, n = stack.split(";"), int(n)
-    kind = "loop" if "Runner.run" in stack else "other"
-    total[kind] += n
-    if kind == "other" and "_get (" in frames[-1]:
-        continue  # the writer waiting for work
-    (loop if kind == "loop" else other)[frames[-1].split(" (")[0]] += n
-for name, table in (("event-loop thread", loop), ("other threads (record writer)", other)):
-    print(f"\n{name}: {sum(table.values())} busy samples; top functions (self time):")
-    for func, n in table.most_common(12):
-        print(f"  {100 * n / max(1, sum(table.values())):5.1f}%  {func}")
-PY
+python3 "$BENCH/pyspy_top.py" "$OUT/profile.txt"
 echo "raw profile: $OUT/profile.txt"

@@ -7,12 +7,18 @@ import gc
 import logging
 import signal
 import socket
+import time
 import uuid
 
+from .calls.anchor import MediaSettings
 from .calls.engine import Engine
+from .calls.keeper import Keeper
 from .calls.overload import Overload
 from .calls.records import RecordWriter, close_interrupted
 from .config import Settings
+from .fraud.live import keep_guard_current, start_fraud
+from .jobs import start_jobs
+from .media.ports import PortPool
 from .net.sip_transport import SipTransport
 from .numbers.service import NumberDirectory
 from .sip.endpoint import Peer
@@ -21,6 +27,7 @@ from .store.migrate import upgrade
 
 log = logging.getLogger("ringto")
 REFRESH_S = 2.0
+MEDIA_CHECK_S = 1.0
 GC_YOUNG = 5_000
 
 
@@ -33,6 +40,13 @@ async def _refresh_numbers(directory: NumberDirectory) -> None:
             await loop.run_in_executor(None, directory.refresh)
         except Exception:
             log.exception("number refresh failed; keeping the last table")
+
+
+async def _watch_media(engine: Engine) -> None:
+    """Once a second: hang up calls whose media stopped (the engine's media timeout)."""
+    while True:
+        await asyncio.sleep(MEDIA_CHECK_S)
+        engine.check_media(time.monotonic())
 
 
 def _tune_gc() -> None:
@@ -61,12 +75,20 @@ async def serve(settings: Settings) -> None:
     transport = SipTransport(loop, settings.sip_listen.host, settings.sip_listen.port)
     overload = Overload(loop, settings.max_loop_lag_ms, settings.max_pending, settings.retry_after_s)
     trunk = Peer("UDP", settings.trunk.host, settings.trunk.port)
-    engine = Engine(loop, transport, directory, writer, trunk, settings.default_region, overload)
+    sessions = make_session_factory(db)
+    guard, detector = start_fraud(settings, sessions, directory)
+    media = MediaSettings(PortPool(*settings.rtp_ports), settings.rtp_host,
+                          settings.media_anchor == "always", settings.media_timeout_s)
+    engine = Engine(loop, transport, directory, writer, trunk, settings.default_region, overload,
+                    media=media, keeper=Keeper(settings.data_dir, sessions), guard=guard)
     transport.handler = engine
     await transport.start()
     _tune_gc()
     overload.start()
     refresher = loop.create_task(_refresh_numbers(directory))
+    jobs = start_jobs(settings, sessions)  # retention hourly, voicemail outbox
+    watcher = loop.create_task(_watch_media(engine))
+    guarding = loop.create_task(keep_guard_current(guard, sessions))
     log.info("ringto listening for SIP on %s (UDP, TCP); trunk %s", settings.sip_listen, settings.trunk)
     stop = asyncio.Event()
     for sig in (signal.SIGTERM, signal.SIGINT):
@@ -77,7 +99,12 @@ async def serve(settings: Settings) -> None:
         log.info("stopping: ending %d live calls", len(engine.calls))
         engine.shutdown()
         refresher.cancel()
+        for job in jobs:
+            job.cancel()
+        watcher.cancel()
+        guarding.cancel()
         overload.stop()
         await asyncio.sleep(0.2)  # let the BYEs leave
         transport.close()
         writer.close()
+        detector.close()

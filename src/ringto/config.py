@@ -12,6 +12,8 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
+from .media.ports import PortRangeError, parse_port_range
+
 
 class ConfigError(ValueError):
     """A setting has a value we cannot use; the message names it."""
@@ -38,6 +40,15 @@ class Settings:
     max_loop_lag_ms: float
     retry_after_s: int
     log_level: str
+    rtp_ports: tuple[int, int]
+    rtp_host: str
+    media_anchor: str
+    media_timeout_s: float
+    # Voicemail mail (F7): smtp[s]://[user:password@]host[:port][?starttls=1], or
+    # maildrop:[FOLDER] to write .eml files (default FOLDER: <data_dir>/maildrop).
+    smtp_url: str = "maildrop:"
+    mail_from: str = "ringto voicemail <voicemail@localhost>"
+    fraud_redis_url: str = ""  # empty: fraud windows in process memory (one node)
 
 
 DEFAULTS: dict[str, str] = {
@@ -51,6 +62,13 @@ DEFAULTS: dict[str, str] = {
     "max_loop_lag_ms": "200",
     "retry_after_s": "5",
     "log_level": "info",
+    "rtp_ports": "20000-29999",
+    "rtp_host": "",
+    "media_anchor": "always",
+    "media_timeout_s": "60",
+    "smtp_url": "maildrop:",
+    "mail_from": "ringto voicemail <voicemail@localhost>",
+    "fraud_redis_url": "",
 }
 
 
@@ -71,6 +89,13 @@ def _positive(name: str, value: str) -> float:
     if number <= 0:
         raise ConfigError(f"RINGTO_{name.upper()}={value!r}: expected a positive number")
     return number
+
+
+def _port_range(value: str) -> tuple[int, int]:
+    try:
+        return parse_port_range(value)
+    except PortRangeError as exc:
+        raise ConfigError(f"RINGTO_RTP_PORTS: {exc}") from exc
 
 
 def _raw_values(environ: dict[str, str], toml_path: Path | None) -> dict[str, str]:
@@ -115,5 +140,33 @@ def load(environ: dict[str, str] | None = None, toml_path: Path | None = None) -
         max_loop_lag_ms=_positive("max_loop_lag_ms", raw["max_loop_lag_ms"]),
         retry_after_s=int(_positive("retry_after_s", raw["retry_after_s"])),
         log_level=level,
+        rtp_ports=_port_range(raw["rtp_ports"]),
+        rtp_host=raw["rtp_host"] or parse_hostport("sip_listen", raw["sip_listen"]).host,
+        media_anchor=_choice("media_anchor", raw["media_anchor"], ("always", "needed")),
+        media_timeout_s=_positive("media_timeout_s", raw["media_timeout_s"]),
+        smtp_url=_smtp_url(raw["smtp_url"]),
+        mail_from=raw["mail_from"],
+        fraud_redis_url=_redis_url(raw["fraud_redis_url"]),
     )
+
+
+def _choice(name: str, value: str, allowed: tuple[str, ...]) -> str:
+    value = value.strip().lower()
+    if value not in allowed:
+        raise ConfigError(f"RINGTO_{name.upper()}={value!r}: expected one of {', '.join(allowed)}")
+    return value
+
+
+def _smtp_url(value: str) -> str:
+    scheme, _, rest = value.strip().partition(":")
+    if scheme == "maildrop" or (scheme in ("smtp", "smtps") and rest.startswith("//") and len(rest) > 2):
+        return value.strip()
+    raise ConfigError(f"RINGTO_SMTP_URL={value!r}: expected smtp://host[:port], smtps://host[:port] "
+                      "or maildrop:[folder]")
+
+
+def _redis_url(url: str) -> str:
+    if url and not url.startswith(("redis://", "rediss://", "unix://")):
+        raise ConfigError(f"RINGTO_FRAUD_REDIS_URL={url!r}: expected a URL like redis://127.0.0.1:6379/0")
+    return url
 

@@ -17,7 +17,8 @@ def _full_record() -> CallRecord:
         caller_ip="192.0.2.1", caller_port=5062, start=T, answer=T + timedelta(seconds=1),
         end=T + timedelta(seconds=3, milliseconds=5), disposition="answered", sip_code=200,
         ring_to="+31612345678", attempts=[Attempt("+31612345678", T, T, 200, "answered")],
-        access_network_info="3GPP-UTRAN", user_agent="ua",
+        access_network_info="3GPP-UTRAN", user_agent="ua", steps=["menu", "forward"],
+        end_reason="media-timeout",
     )
 
 

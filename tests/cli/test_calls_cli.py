@@ -64,7 +64,7 @@ def test_list_table_and_json(ringto: Invoke, db_url: str) -> None:
     assert "2026-11-25T10:00:00.123Z" in table
     calls = json.loads(ringto("calls", "list", "--json", "--limit", "2").output)
     assert [c["call_id"] for c in calls] == [ringing.call_id, shown.call_id]
-    assert set(calls[1]) == {*EXPORT_COLUMNS, "attempts"}
+    assert set(calls[1]) == {*EXPORT_COLUMNS, "attempts", "steps", "end_reason"}
     assert calls[1]["attempts"][0] == {
         "target": "+31612345678", "start_utc": "2026-11-25T10:00:00.125Z",
         "end_utc": "2026-11-25T10:00:04.125Z", "sip_code": 486, "outcome": "busy",

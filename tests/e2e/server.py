@@ -21,6 +21,7 @@ from typing import Any
 
 from .sipp import HOST
 
+RTP_PORTS = "40000-44999"  # clear of free_port()'s range, so sipp never takes an RTP port
 RECORD_WAIT_S = 3.0  # records are written in batches off the hot path, within this
 
 
@@ -99,6 +100,7 @@ class Ringto:
             "RINGTO_DATA_DIR": str(self.data_dir),
             "RINGTO_WEB_LISTEN": f"{HOST}:{web_port}",
             "RINGTO_CONFIG": str(workdir / "no-ringto.toml"),  # never a stray ringto.toml
+            "RINGTO_RTP_PORTS": RTP_PORTS,
             "PYTHONUNBUFFERED": "1",
         }
         self.env.pop("RINGTO_DATABASE_URL", None)

@@ -6,13 +6,18 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import inspect
 
+import ringto.billing.models
 import ringto.calls.models
-import ringto.numbers.models  # noqa: F401 - registers the tables on Base.metadata
+import ringto.fraud.models
+import ringto.mail.models
+import ringto.numbers.models
+import ringto.recordings.models  # noqa: F401 - registers the tables on Base.metadata
 from ringto.store.base import Base
 from ringto.store.db import make_engine
 from ringto.store.migrate import downgrade, is_current, upgrade
 
-TABLES = {"customers", "service_numbers", "ring_targets", "call_records", "nodes"}
+TABLES = {"customers", "service_numbers", "ring_targets", "call_records", "nodes", "recordings",
+          "voicemail_outbox"}
 
 
 def test_upgrade_creates_tables_matching_models(db_url: str) -> None:

@@ -9,19 +9,24 @@ final answer maps the outcome: all busy → 486, otherwise nobody answered → 4
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from ..flows.steps import Forward
 from ..numbers.service import NumberRoute
 from ..sip.build import make_response, token
 from ..sip.dialog import Dialog, from_invite
 from ..sip.endpoint import Peer
 from ..sip.message import Request, Response
 from ..sip.transaction import ServerTransaction
+from .anchor import sdp_of
 from .cdr import CallRecord, utcnow
 from .leg import Leg
 
 if TYPE_CHECKING:
+    from ..media.anchor import Anchor
     from .engine import Engine
+    from .flow_runner import FlowRunner
 
 _COPY_BODY = ("Content-Type",)
 
@@ -37,20 +42,38 @@ class Call:
         self.record = record
         self.local_tag = token(6)
         self.caller_dialog: Dialog = from_invite(invite, self.local_tag, peer)
-        self.pending: list[str] = list(route.targets)
+        self.pending: list[str] = []
+        self.strategy = route.strategy
+        self.ring_time_s = route.ring_time_s
         self.legs: list[Leg] = []
+        self.first_leg = 0  # legs before this index belong to an earlier forward step
         self.answered: Leg | None = None
+        self.caller_answered = False
         self.ended = False
         self.ring_timer: asyncio.TimerHandle | None = None
         self.awaiting_ack: dict[str, ServerTransaction] = {}
         self.dialog_keys: list[tuple[str, str]] = []  # where the engine files our dialogs
+        self.anchor: Anchor | None = None
+        self.runner: FlowRunner | None = None
 
-    # -- the forward step -------------------------------------------------------------
     def start(self) -> None:
         self.respond(100)
+        flow = self.route.flow
+        if self.runner is not None:
+            self.runner.start()
+        elif isinstance(flow, Forward):
+            self.forward(flow.targets, flow.strategy, flow.ring_time_s)
+        else:  # a flow that needs media on an engine without it (unit tests only)
+            self.fail(480, "failed")
+
+    # -- the forward step -------------------------------------------------------------
+    def forward(self, targets: Sequence[str], strategy: str, ring_time_s: float) -> None:
+        """Ring `targets`; the outcome reaches the runner (or, with none, the caller)."""
+        self.pending, self.strategy, self.ring_time_s = list(targets), strategy, ring_time_s
+        self.first_leg = len(self.legs)
         if not self.pending:
-            self.fail()
-        elif self.route.strategy == "simultaneous":
+            self._forward_failed()
+        elif strategy == "simultaneous":
             for target in self.pending:
                 self._ring(target)
             self.pending = []
@@ -67,7 +90,7 @@ class Call:
     def _ring_next(self) -> None:
         if not self.pending:
             if not any(leg.live for leg in self.legs):
-                self.fail()
+                self._forward_failed()
             return
         self._ring(self.pending.pop(0))
         self._arm_ring_timer()
@@ -75,7 +98,7 @@ class Call:
     def _arm_ring_timer(self) -> None:
         if self.ring_timer is not None:
             self.ring_timer.cancel()
-        self.ring_timer = self.engine.loop.call_later(self.route.ring_time_s, self._ring_timeout)
+        self.ring_timer = self.engine.loop.call_later(self.ring_time_s, self._ring_timeout)
 
     def _ring_timeout(self) -> None:
         self.ring_timer = None
@@ -85,72 +108,123 @@ class Call:
             leg.cancel("no-answer")  # a leg that never sent a 1xx is given up all the same
         self._ring_next()
 
+    def _forward_failed(self) -> None:
+        if self.runner is not None:
+            self.runner.forward_failed(self.failure()[1])
+        else:
+            self.fail()
+
+    def leg_offer(self) -> tuple[bytes, str | None]:
+        """The body (and its type) a ring-to leg's INVITE carries: ours when anchored."""
+        anchor = self.anchor
+        if anchor is not None and anchor.offer is not None:
+            offer = anchor.caller_offer(anchor.offer)
+            assert offer is not None  # open_anchor refused offers without G.711
+            return offer.serialise(), "application/sdp"
+        return self.invite.body, self.invite.get("Content-Type")
+
+    def _anchored_answer(self, response: Response) -> bytes | None:
+        """The callee's answer re-pointed at our caller side (None: it has no G.711)."""
+        sdp = sdp_of(response.body) if self.anchor is not None else None
+        answer = self.anchor.callee_answer(sdp) if self.anchor is not None and sdp is not None else None
+        return None if answer is None else answer.serialise()
+
     # -- events from legs -------------------------------------------------------------
     def leg_ringing(self, leg: Leg, response: Response) -> None:
-        if self.answered is None and not self.ended:
-            self.respond(response.status, body=response.body, headers=_body_headers(response))
+        if self.answered is not None or self.ended or self.caller_answered:
+            return
+        body, headers = response.body, _body_headers(response)
+        if self.anchor is not None:  # early media: bridged at once, our address shown
+            anchored = self._anchored_answer(response)
+            body, headers = (b"", ()) if anchored is None else (anchored, headers)
+        self.respond(response.status, body=body, headers=headers)
 
     def leg_answered(self, leg: Leg, response: Response) -> None:
         if self.answered is not None or self.ended:
             leg.bye()
             return
+        body, headers = response.body, _body_headers(response)
+        if self.anchor is not None:
+            anchored = self._anchored_answer(response)
+            if anchored is None:  # answered with no codec we relay: that phone cannot be heard
+                leg.bye()
+                leg.attempt.outcome = "failed"
+                self.leg_failed(leg)
+                return
+            body = anchored
         self.answered = leg
-        self.engine.call_answered()
         self._stop_ring_timer()
         for other in self.legs:
             if other is not leg:
                 other.cancel("cancelled")
-        self.record.answer = utcnow()
         self.record.ring_to = leg.target
         self.record.sip_code = response.status
-        self.engine.writer.call_answered(self.record)
         assert leg.dialog is not None
         self.engine.bind_dialog(leg.dialog, self, "callee")
+        if not self.caller_answered:
+            self.answer_caller(body, headers)
+        if self.runner is not None:
+            self.runner.forward_answered()
+
+    def answer_caller(self, body: bytes, headers: tuple[tuple[str, str], ...] = ()) -> None:
+        """Send the caller our 200: by a ring-to leg's answer, or by the flow itself."""
+        self.caller_answered = True
+        self.engine.call_answered()
+        self.record.answer = utcnow()
+        self.engine.writer.call_answered(self.record)
         self.engine.bind_dialog(self.caller_dialog, self, "caller")
-        self.respond(200, body=response.body, headers=_body_headers(response))
+        self.respond(200, body=body, headers=headers)
 
     def leg_failed(self, leg: Leg) -> None:
         if self.answered is not None or self.ended:
             return
-        if self.route.strategy == "simultaneous":
+        if self.strategy == "simultaneous":
             if not any(other.live for other in self.legs):
-                self.fail()
+                self._forward_failed()
         elif leg is self.legs[-1]:
             self._ring_next()
 
     def dialog_of(self, side: str) -> Dialog | None:
         if side == "caller":
-            return self.caller_dialog if self.answered is not None else None
+            return self.caller_dialog if self.caller_answered else None
         return self.answered.dialog if self.answered is not None else None
 
     # -- ending -----------------------------------------------------------------------
-    def fail(self) -> None:
-        outcomes = [leg.attempt.outcome for leg in self.legs]
+    def failure(self) -> tuple[int, str]:
+        """The caller-side status and disposition for the last forward step's outcome."""
+        outcomes = [leg.attempt.outcome for leg in self.legs[self.first_leg:]]
         if outcomes and all(o == "busy" for o in outcomes):
-            status, disposition = 486, "busy"
-        elif any(o in ("no-answer", "cancelled") for o in outcomes) or not outcomes:
-            status, disposition = 480, "no-answer"
+            return 486, "busy"
+        if any(o in ("no-answer", "cancelled") for o in outcomes) or not outcomes:
+            return 480, "no-answer"
+        return 480, "failed"
+
+    def fail(self, status: int | None = None, disposition: str | None = None) -> None:
+        """Nobody took the call: tell the caller (a final response, or BYE once answered)."""
+        if status is None or disposition is None:
+            status, disposition = self.failure()
+        if self.caller_answered:
+            self._bye_caller()
+            self.finish("answered" if self.record.answer else disposition, status)
         else:
-            status, disposition = 480, "failed"
-        self.respond(status)
-        self.finish(disposition, status)
+            self.respond(status)
+            self.finish(disposition, status)
 
     def caller_cancelled(self) -> None:
-        if self.answered is not None or self.ended:
+        if self.caller_answered or self.ended:
             return
-        for leg in self.legs:
-            leg.cancel("cancelled")
         self.respond(487)
         self.finish("cancelled", 487)
 
-    def hangup(self, by: str) -> None:
-        """A BYE arrived from `by`; end the other side too."""
+    def hangup(self, by: str, reason: str | None = None) -> None:
+        """A BYE arrived from `by` (or the engine hangs up both): end the other side too."""
         if self.ended:
             return
-        if by == "caller" and self.answered is not None:
+        if by != "callee" and self.answered is not None:
             self.answered.bye()
-        elif by == "callee":
+        if by != "caller":
             self._bye_caller()
+        self.record.end_reason = reason or f"{by}-bye"
         self.finish("answered", self.record.sip_code)
 
     def _bye_caller(self) -> None:
@@ -159,13 +233,13 @@ class Call:
 
     def abort(self) -> None:
         """The server is stopping: hang up both sides, record the call as interrupted."""
-        if self.answered is None:
-            for leg in self.legs:
-                leg.cancel("cancelled")
+        if not self.caller_answered:
             self.respond(503)
         else:
-            self.answered.bye()
+            if self.answered is not None:
+                self.answered.bye()
             self._bye_caller()
+        self.record.end_reason = "shutdown"
         self.finish("interrupted", self.record.sip_code)
 
     def finish(self, disposition: str, status: int | None) -> None:
@@ -173,9 +247,13 @@ class Call:
             return
         self.ended = True
         self._stop_ring_timer()
+        for leg in self.legs:
+            leg.cancel("cancelled")
         self.record.end = utcnow()
         self.record.disposition = disposition
         self.record.sip_code = status
+        if self.runner is not None:
+            self.runner.call_ended()
         self.engine.call_ended(self)
 
     def release(self) -> None:
@@ -184,6 +262,7 @@ class Call:
         self.legs = []
         self.answered = None
         self.dialog_keys = []
+        self.runner = None
 
     def _stop_ring_timer(self) -> None:
         if self.ring_timer is not None:

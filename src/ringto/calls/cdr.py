@@ -42,6 +42,8 @@ class CallRecord:
     attempts: list[Attempt] = field(default_factory=list)
     access_network_info: str | None = None
     user_agent: str | None = None
+    steps: list[str] = field(default_factory=list)
+    end_reason: str | None = None
 
     @property
     def duration_s(self) -> float | None:
@@ -62,7 +64,7 @@ def snapshot(rec: CallRecord) -> CallRecord:
         rec.caller_port, rec.start, rec.answer, rec.end, rec.disposition, rec.sip_code,
         rec.ring_to,
         [Attempt(a.target, a.start, a.end, a.sip_code, a.outcome) for a in rec.attempts],
-        rec.access_network_info, rec.user_agent,
+        rec.access_network_info, rec.user_agent, list(rec.steps), rec.end_reason,
     )
 
 

@@ -1,9 +1,9 @@
 """The B2BUA engine: the request pipeline and the table of live calls.
 
 Pipeline for a new INVITE: overload check (503) → Max-Forwards (483) → loop (482) →
-number lookup (404) → suspended (403, recorded) → the number's flow. In-dialog
-requests find their call by (Call-ID, our tag). Everything refused before the number is
-known is counted and logged, not recorded as a call.
+number lookup (404) → suspended (403) or refused by the fraud guard (403/603), recorded →
+the number's flow. In-dialog requests find their call by (Call-ID, our tag). Everything
+refused before the number is known is counted and logged, not recorded as a call.
 """
 
 from __future__ import annotations
@@ -13,6 +13,8 @@ import logging
 import uuid
 from collections import Counter
 
+from ..flows.steps import Forward, Step
+from ..fraud.verdict import ALLOW_ALL, AllowAll, Guard
 from ..numbers.service import NumberDirectory, normalise
 from ..sip.build import make_response
 from ..sip.dialog import Dialog
@@ -22,9 +24,13 @@ from ..sip.headers import parse_name_addr
 from ..sip.message import Request
 from ..sip.transaction import ServerTransaction
 from ..sip.uri import SipUri
+from .anchor import MediaSettings
 from .call import Call
 from .cdr import CallRecord, utcnow
+from .dtmf_info import info_digit
+from .flow_runner import FlowRunner
 from .identity import caller_of
+from .keeper import Keeper
 from .overload import Overload
 from .relay import Relay
 
@@ -34,11 +40,14 @@ log = logging.getLogger("ringto.calls")
 
 class Engine:
     def __init__(self, loop: asyncio.AbstractEventLoop, transport, directory: NumberDirectory,
-                 writer, trunk: Peer, region: str, overload: Overload) -> None:
+                 writer, trunk: Peer, region: str, overload: Overload, *,
+                 media: MediaSettings | None = None, keeper: Keeper | None = None,
+                 guard: Guard | AllowAll = ALLOW_ALL) -> None:
         self.loop = loop
         self.transport = transport
         self.directory = directory
-        self.writer = writer
+        self.guard = guard
+        self.writer = guard.observe(writer)  # records filed at attempt/answer/end become events
         self.trunk = trunk
         self.region = region
         self.overload = overload
@@ -50,6 +59,8 @@ class Engine:
         self.refused: Counter[int] = Counter()
         self.outbound_call_ids: set[str] = set()
         self.ringing = 0  # calls being set up: the engine's queue of pending work
+        self.media = media
+        self.keeper = keeper
 
     # -- admission (before any transaction state) -----------------------------------
     def admit(self, request: Request, peer: Peer) -> bool:
@@ -110,16 +121,29 @@ class Engine:
             self._reply(tx, invite, 404)
             return
         record = self._new_record(invite, peer, route.e164)
-        if route.suspended:
-            self._reply(tx, invite, 403)
-            record.end, record.disposition, record.sip_code = record.start, "rejected", 403
+        verdict = self.guard.verdict(route.e164, record.caller, record.caller_ip)
+        if route.suspended or verdict.rejects:
+            status = verdict.sip_code or 403
+            log.info("rejected call %s: %s", record.call_id, verdict.cause or "number suspended")
+            self._reply(tx, invite, status)
+            record.end, record.disposition, record.sip_code = record.start, "rejected", status
             self.writer.call_ended(record)
             return
         call = Call(self, invite, tx, peer, route, record)
+        if self._needs_runner(route.flow, invite):
+            call.runner = FlowRunner(call, route.flow)
         self.calls[_tx_key(invite)] = call
         self.ringing += 1
         self.writer.call_started(record)
         call.start()
+
+    def _needs_runner(self, flow: Step, invite: Request) -> bool:
+        """Anything but a plain forward runs as a flow; so does every call with an SDP
+        offer when media is anchored always (the media timeout needs the RTP)."""
+        if self.media is None:
+            return False
+        plain = isinstance(flow, Forward) and flow.on_busy is None and flow.on_no_answer is None
+        return not plain or (self.media.always and bool(invite.body))
 
     def _refusal(self, invite: Request) -> int | None:
         mf = invite.max_forwards
@@ -167,7 +191,12 @@ class Engine:
                 self.transport.acknowledge(call.tx)
             return
         assert tx is not None
-        if request.method == "BYE":
+        if request.method == "INFO" and call.runner is not None and call.answered is None:
+            self.transport.respond(tx, make_response(request, 200))
+            digit = info_digit(request)
+            if digit is not None:
+                call.runner.digit(side, digit)
+        elif request.method == "BYE":
             self.transport.respond(tx, make_response(request, 200))
             call.hangup(side)
         else:
@@ -183,7 +212,7 @@ class Engine:
         self.ringing -= 1
 
     def call_ended(self, call: Call) -> None:
-        if call.answered is None:
+        if not call.caller_answered:
             self.ringing -= 1
         self.calls.pop(_tx_key(call.invite), None)
         self.outbound_call_ids.difference_update(leg.invite.call_id for leg in call.legs)
@@ -191,6 +220,19 @@ class Engine:
             self.dialogs.pop(key, None)
         self.writer.call_ended(call.record)
         call.release()
+
+    def check_media(self, now: float) -> None:
+        """Hang up answered, anchored calls whose RTP stopped `media.timeout_s` ago (a
+        phone that died without BYE must not run up a bill); `now` is time.monotonic()."""
+        if self.media is None:
+            return
+        limit = now - self.media.timeout_s
+        for call in list(self.calls.values()):
+            anchor = call.anchor
+            if anchor is not None and call.caller_answered and anchor.session.last_rx < limit:
+                log.info("no RTP on call %s for %.0f s: hanging up", call.record.call_id,
+                         self.media.timeout_s)
+                call.hangup("engine", "media-timeout")
 
     def shutdown(self) -> None:
         """Stopping: end every live call on both sides and close its record as interrupted."""

@@ -68,8 +68,9 @@ class Leg:
         caller = self.call.record.caller
         from_value = ANONYMOUS_FROM if caller is None else f"<sip:{caller}@{engine.via_host}>"
         mf = inbound.max_forwards
+        body, content_type = self.call.leg_offer()
         msg = Request(method="INVITE", uri=f"sip:{self.target}@{self.peer.host}:{self.peer.port};user=phone",
-                      body=inbound.body)
+                      body=body)
         msg.headers = [
             ("Via", f"SIP/2.0/{self.peer.transport} {engine.via_host};branch={new_branch()};rport"),
             ("Max-Forwards", str((mf if mf is not None else 70) - 1)),
@@ -82,8 +83,7 @@ class Leg:
         ]
         if caller is None:
             msg.headers.append(("Privacy", "id"))
-        content_type = inbound.get("Content-Type")
-        if content_type and inbound.body:
+        if content_type and body:
             msg.headers.append(("Content-Type", content_type))
         return msg
 

@@ -38,6 +38,8 @@ class CallRecordRow(Base):
     attempts: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
     access_network_info: Mapped[str | None] = mapped_column(Text)
     user_agent: Mapped[str | None] = mapped_column(Text)
+    steps: Mapped[list[str] | None] = mapped_column(JSON, default=list)  # None: older rows
+    end_reason: Mapped[str | None] = mapped_column(String(32))
     node_id: Mapped[str] = mapped_column(String(64))
 
 

@@ -32,6 +32,8 @@ def row_of(rec: CallRecord, node_id: str) -> dict[str, Any]:
         "attempts": [attempt_to_json(attempt) for attempt in rec.attempts],
         "access_network_info": rec.access_network_info,
         "user_agent": rec.user_agent,
+        "steps": rec.steps,
+        "end_reason": rec.end_reason,
         "node_id": node_id,
     }
 
@@ -54,6 +56,8 @@ def record_of(row: Any) -> CallRecord:
         attempts=[attempt_from_json(data) for data in row.attempts or ()],
         access_network_info=row.access_network_info,
         user_agent=row.user_agent,
+        steps=list(row.steps or ()),
+        end_reason=row.end_reason,
     )
 
 

@@ -2,6 +2,7 @@
 
 A re-INVITE (hold, codec change) is relayed as a re-INVITE in the other dialog; its 2xx
 is ACKed there at once (the offer was in the INVITE) and the sender's ACK is absorbed.
+When the call's media is anchored, both SDP bodies are re-pointed at ringto's ports.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from typing import TYPE_CHECKING
 from ..sip.build import make_response
 from ..sip.message import Request, Response
 from ..sip.transaction import ServerTransaction
+from .anchor import sdp_of
 
 if TYPE_CHECKING:
     from .call import Call
@@ -38,7 +40,7 @@ class Relay:
         if self.request.method == "INVITE":
             headers += (("Contact", self.engine.contact),)
         self.sent = self.other.request(self.request.method, self.engine.via_host,
-                                       body=self.request.body, headers=headers)
+                                       body=self._sdp(self.side, self.request.body), headers=headers)
         tx = self.engine.transport.send_request(self.sent, self.other.peer())
         tx.owner = self
 
@@ -54,7 +56,15 @@ class Relay:
         if self.request.method == "INVITE" and 200 <= response.status < 300:
             self._ack_other()
             self.call.awaiting_ack[self.side] = self.tx
-        self._answer(response.status, headers, response.body)
+        other = "callee" if self.side == "caller" else "caller"
+        self._answer(response.status, headers, self._sdp(other, response.body))
+
+    def _sdp(self, from_side: str, body: bytes) -> bytes:
+        """With media anchored, an offer or answer is re-pointed at our ports."""
+        anchor = self.call.anchor
+        sdp = sdp_of(body) if anchor is not None and self.request.method == "INVITE" else None
+        relayed = anchor.relayed(from_side, sdp) if anchor is not None and sdp is not None else None
+        return body if relayed is None else relayed.serialise()
 
     def _ack_other(self) -> None:
         assert self.other is not None and self.sent is not None

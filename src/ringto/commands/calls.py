@@ -11,10 +11,12 @@ from typing import TextIO
 import click
 
 from ringto.calls.cdr import EXPORT_COLUMNS, CallRecord, attempt_to_json, export_row
+from ringto.calls.cdr_csv import CsvError
+from ringto.calls.csv_import import import_records, read_records
 from ringto.calls.records import iter_calls, list_calls
 from ringto.numbers.service import normalise
 
-from .common import Store, echo_table, open_store
+from .common import Store, database_errors, echo_table, open_store
 
 
 @click.group()
@@ -52,7 +54,8 @@ def list_(as_json: bool, number: str | None, limit: int) -> None:
 
 
 def _json(rec: CallRecord) -> dict[str, object]:
-    return {**export_row(rec), "attempts": [attempt_to_json(a) for a in rec.attempts]}
+    return {**export_row(rec), "attempts": [attempt_to_json(a) for a in rec.attempts],
+            "steps": rec.steps, "end_reason": rec.end_reason}
 
 
 def _row(rec: CallRecord) -> tuple[str, ...]:
@@ -90,3 +93,20 @@ def _write_csv(stream: TextIO, records: Iterable[CallRecord]) -> int:
         writer.writerow(export_row(rec))
         count += 1
     return count
+
+
+@calls.command(name="import")
+@click.option("--csv", "path", required=True, type=click.Path(dir_okay=False),
+              help="CSV with the columns `ringto calls export --csv` writes.")
+def import_(path: str) -> None:
+    """Load call records from a CSV file; records already stored (same call_id) are skipped."""
+    store = open_store()
+    try:
+        with open(path, newline="", encoding="utf-8-sig") as stream:
+            records = read_records(stream)
+    except (OSError, UnicodeDecodeError, CsvError) as exc:
+        click.echo(f"Error: {path}: {getattr(exc, 'strerror', None) or exc}", err=True)
+        sys.exit(2)
+    with database_errors(store.settings.database_url):
+        result = import_records(store.engine, records)
+    click.echo(f"{result.stored} call(s) imported, {result.skipped} already stored")

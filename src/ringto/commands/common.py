@@ -78,6 +78,15 @@ def open_store(*, migrate_first: bool = False) -> Store:
     return Store(settings, engine, make_session_factory(engine))
 
 
+def join_words(_ctx: click.Context, _param: click.Parameter, values: tuple[str, ...]) -> str:
+    """`number add 0800 020 0000` works without quotes: the words are one number."""
+    return " ".join(values)
+
+
+number_argument = click.argument(
+    "number_", metavar="NUMBER", nargs=-1, required=True, callback=join_words)
+
+
 def echo_table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> None:
     """Columns padded to their widest cell, for people reading a terminal."""
     columns = zip(headers, *rows, strict=False)

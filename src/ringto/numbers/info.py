@@ -23,6 +23,12 @@ class NumberInfo:
     suspended: bool
     created: datetime
     updated: datetime
+    record: bool
+    retention_days: int
+    voicemail_email: str | None
+    language: str
+    timezone: str
+    flow: str  # "custom" (set with `number flow set`) or "forward" (the default)
 
     def as_dict(self) -> dict[str, Any]:
         """JSON-ready: targets as a list, times as ISO 8601 UTC with milliseconds."""
@@ -39,5 +45,8 @@ def info_of(row: ServiceNumber) -> NumberInfo:
         e164=row.e164, customer=row.customer.name, region=row.region,
         number_type=row.number_type, strategy=row.strategy, ring_time_s=row.ring_time_s,
         targets=tuple(t.e164 for t in row.targets), suspended=row.suspended,
-        created=row.created, updated=row.updated,
+        created=row.created, updated=row.updated, record=row.record,
+        retention_days=row.retention_days, voicemail_email=row.voicemail_email,
+        language=row.language, timezone=row.timezone,
+        flow="forward" if row.flow is None else "custom",
     )

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
+from typing import Any
 
-from sqlalchemy import Boolean, Float, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy import JSON, Boolean, Date, Float, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy import false as sa_false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ringto.store.base import Base
@@ -21,6 +23,11 @@ class Customer(Base):
     email: Mapped[str | None] = mapped_column(String(320))
     language: Mapped[str] = mapped_column(String(8), default="en")
     created: Mapped[datetime] = mapped_column(UtcDateTime)
+    # Billing fields (added by migration 0003_billing): VAT and fair use depend on them.
+    country: Mapped[str] = mapped_column(String(2), default="NL", server_default="NL")
+    vat_number: Mapped[str | None] = mapped_column(String(32))
+    is_business: Mapped[bool] = mapped_column(Boolean, default=False, server_default=sa_false())
+    standard_rates_from: Mapped[date | None] = mapped_column(Date)
 
 
 class ServiceNumber(Base):
@@ -38,6 +45,13 @@ class ServiceNumber(Base):
     suspended: Mapped[bool] = mapped_column(Boolean, default=False)
     created: Mapped[datetime] = mapped_column(UtcDateTime)
     updated: Mapped[datetime] = mapped_column(UtcDateTime)
+    # Call flows (F6-F8): `flow` None means "forward to the targets" (flows.default_flow).
+    flow: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    record: Mapped[bool] = mapped_column(Boolean, default=False)
+    retention_days: Mapped[int] = mapped_column(Integer, default=30)
+    voicemail_email: Mapped[str | None] = mapped_column(String(320))
+    language: Mapped[str] = mapped_column(String(2), default="en")
+    timezone: Mapped[str] = mapped_column(String(64), default="Europe/Amsterdam")
 
     customer: Mapped[Customer] = relationship(lazy="joined")
     targets: Mapped[list[RingTarget]] = relationship(

@@ -14,14 +14,18 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from ringto.recordings.schedule import reschedule
+
 from .directory import NumberDirectory, NumberRoute
 from .e164 import normalise, number_type, region_of
 from .errors import DuplicateNumber, InvalidNumber, InvalidRouting, UnknownNumber
 from .info import NumberInfo, info_of
 from .models import Customer, RingTarget, ServiceNumber
+from .options import NumberOptions, apply_options
 
 __all__ = [
-    "STRATEGIES", "NumberDirectory", "NumberInfo", "NumberRoute", "add_number", "ensure_customer",
+    "STRATEGIES", "NumberDirectory", "NumberInfo", "NumberOptions", "NumberRoute", "add_number",
+    "ensure_customer",
     "get_number", "list_numbers", "normalise", "remove_number", "set_suspended", "suspend",
     "unsuspend", "update_number",
 ]
@@ -30,6 +34,7 @@ SessionFactory = Callable[[], Session]
 STRATEGIES = ("sequential", "simultaneous")
 MAX_RING_TIME_S = 300.0
 DEFAULT_CUSTOMER = "default"
+KEEP = NumberOptions()
 
 
 def _now() -> datetime:
@@ -82,7 +87,7 @@ def _load(session: Session, e164: str) -> ServiceNumber:
 def add_number(
     session_factory: SessionFactory, number: str, forward: Sequence[str], *,
     strategy: str = "sequential", ring_time_s: float = 20.0,
-    customer: str = DEFAULT_CUSTOMER, region: str = "NL",
+    customer: str = DEFAULT_CUSTOMER, region: str = "NL", options: NumberOptions = KEEP,
 ) -> NumberInfo:
     """Configure a new service number forwarding to `forward` (F4)."""
     e164 = to_e164(number, region)
@@ -98,6 +103,7 @@ def add_number(
             suspended=False, created=now, updated=now,
             targets=[RingTarget(position=i, e164=t) for i, t in enumerate(targets)],
         )
+        apply_options(row, options, new=True)
         session.add(row)
         try:
             session.flush()
@@ -109,7 +115,7 @@ def add_number(
 def update_number(
     session_factory: SessionFactory, number: str, *, forward: Sequence[str] | None = None,
     strategy: str | None = None, ring_time_s: float | None = None,
-    customer: str | None = None, region: str = "NL",
+    customer: str | None = None, region: str = "NL", options: NumberOptions = KEEP,
 ) -> NumberInfo:
     """Change what is given and keep the rest."""
     e164 = to_e164(number, region)
@@ -126,6 +132,10 @@ def update_number(
         row.strategy, row.ring_time_s = strategy, ring_time_s
         if customer is not None:
             row.customer = ensure_customer(session, customer)
+        kept_days = row.retention_days
+        apply_options(row, options, new=False)
+        if row.retention_days != kept_days:
+            reschedule(session, e164, row.retention_days)
         row.updated = _now()
         session.flush()
         return info_of(row)

@@ -1,0 +1,1 @@
+"""ringto.mail: voicemail messages mailed to number owners, retried until sent (F7)."""
