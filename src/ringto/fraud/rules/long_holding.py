@@ -2,11 +2,13 @@
 
 "Far longer" is measured against the number's own conversations: `factor` times the
 median of its answered calls, and never below a floor per number type. The median, not
-a high percentile, so the held calls cannot raise their own bar on a quiet number; calls
-too short to be a conversation stay out of it, so a flood of half-second calls cannot
-pull it down. A call centre whose calls run for an hour is judged by its hour, an
-information line by its minutes. With too few calls for a baseline only the fallback
-applies. Premium numbers pay per minute, so their floor is lowest.
+a high percentile, so the held calls cannot raise their own bar on a quiet number. Only
+ordinary callers' conversations count: calls too short to be one, and callers with many
+calls on the number, stay out, so neither a flood of half-second calls nor a simbox's
+hundreds of three-minute calls can pull the bar down onto the number's real calls. A
+call centre whose calls run for an hour is judged by its hour, an information line by
+its minutes. With too few calls for a baseline only the fallback applies. Premium
+numbers pay per minute, so their floor is lowest.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ class Thresholds:
     min_duration_s: float = 3600.0  # never flag a call shorter than this
     min_baseline_calls: int = 30
     min_conversation_s: float = 10.0  # shorter calls (hang-ups, floods) stay out of the baseline
+    max_baseline_calls: int = 3  # so do callers with more calls than this on the number
     fallback_s: float = 3 * 3600.0  # the limit while the baseline is too thin
 
 
@@ -50,7 +53,9 @@ def detect(traffic: Traffic, limits: Mapping[str, Thresholds] = DEFAULTS) -> Ite
         answered = [c for c in calls if c.answered]
         if not answered:
             continue
-        longest = limit_s([c.duration for c in answered if c.duration >= limit.min_conversation_s], limit)
+        counts = traffic.callers_of(number)
+        longest = limit_s([c.duration for c in answered if c.duration >= limit.min_conversation_s
+                           and counts[c.caller] <= limit.max_baseline_calls], limit)
         held = [c for c in answered if c.duration >= longest]
         if held:
             yield calls_alert(CATEGORY, number, held, severity(len(held), 1))
