@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 import uuid
 
 import pytest
@@ -118,3 +119,34 @@ def test_a_stuck_detector_drops_events_instead_of_growing_without_bound(monkeypa
     for n in range(15):
         stuck.submit(ended(1000 + n))
     assert stuck.dropped == 5
+
+
+def test_an_ongoing_alert_reaches_its_case_at_once_then_at_most_every_few_seconds() -> None:
+    """A caller over the rate limit for thousands of calls: the first alert is delivered
+    straight away, the repeats are gathered, and a flush hands over all the evidence."""
+    from ringto.fraud.detector import REPEAT_S, Detector
+
+    deliveries: list[list] = []
+    detector = Detector(LiveRules(), on_alerts=deliveries.append)
+    detector.start()
+    try:
+        now = time.time()
+        attempts = [CallAttempt(now + n * 0.001, f"call-{n}", NUMBER, CALLER, "192.0.2.10")
+                    for n in range(400)]
+        for attempt in attempts[:100]:
+            detector.submit(attempt)
+        deadline = time.monotonic() + 2
+        while not deliveries and time.monotonic() < deadline:
+            time.sleep(0.01)
+        for attempt in attempts[100:]:
+            detector.submit(attempt)
+        time.sleep(0.2)
+        assert len(deliveries) == 1, "repeats within REPEAT_S are held, not written each time"
+        assert REPEAT_S >= 1
+        detector.flush()
+    finally:
+        detector.close()
+    evidence = {c for batch in deliveries for alert in batch for c in alert.call_ids}
+    assert len(deliveries) == 2 and {a.category for b in deliveries for a in b} == {"abnormal_usage"}
+    over_limit = {a.call_id for a in attempts[LiveThresholds().caller_calls - 1:]}
+    assert over_limit <= evidence

@@ -5,7 +5,10 @@ windows per service number, caller, source IP, customer and destination prefix, 
 says when an event crosses a threshold. `Detector` is the thin shell: the engine's
 `submit` only puts the event on a queue; a daemon thread drains it, runs the rules and
 hands each batch's alerts (merged per case) to `on_alerts`, which opens cases and
-applies measures (desk.py).
+applies measures (desk.py). A case's first alert goes out at once (a flood is blocked
+within the second); repeats of it are gathered and sent at most every `REPEAT_S`, so
+an attack of thousands of calls a second updates its case a few times a minute instead
+of writing to the database for every call.
 
 Live rules cover what must act within seconds: call flooding (short calls from one
 caller to one number), SIP password guessing (authentication failures per source IP
@@ -36,6 +39,7 @@ log = structlog.get_logger(__name__)
 SUBJECTS = ("number", "caller", "ip", "customer", "prefix")
 EVIDENCE_KEYS = 20_000
 EVIDENCE_IDS = 20
+REPEAT_S = 5.0  # a case hears from the same ongoing alert at most this often
 MAX_BACKLOG = 200_000  # events waiting; beyond it (detector stuck on a dead database) new ones are dropped
 _STOP = object()
 
@@ -176,6 +180,8 @@ class Detector:
         self._queue: queue.SimpleQueue[object] = queue.SimpleQueue()
         self._thread: threading.Thread | None = None
         self._sweep_every_s = sweep_every_s
+        self._sent_at: dict[tuple[str, str, str | None], float] = {}
+        self._held: dict[tuple[str, str, str | None], Alert] = {}
         self.dropped = 0
 
     def submit(self, event: Event) -> None:
@@ -206,17 +212,13 @@ class Detector:
     def _run(self) -> None:
         next_sweep = time.monotonic() + self._sweep_every_s
         while True:
-            batch = [self._queue.get()]
-            while True:
-                try:
-                    batch.append(self._queue.get_nowait())
-                except queue.Empty:
-                    break
+            batch = self._take()
             alerts: list[Alert] = []
             for item in batch:
                 if isinstance(item, Event):
                     alerts.extend(self.rules.handle(item))
-            self._deliver(alerts)
+            flushing = any(isinstance(item, threading.Event) or item is _STOP for item in batch)
+            self._deliver(alerts, time.monotonic(), everything=flushing)
             for item in batch:
                 if isinstance(item, threading.Event):
                     item.set()
@@ -226,10 +228,37 @@ class Detector:
                 self.rules.sweep(time.time())
                 next_sweep = time.monotonic() + self._sweep_every_s
 
-    def _deliver(self, alerts: list[Alert]) -> None:
-        if not alerts:
+    def _take(self) -> list[object]:
+        """What is queued, waiting for the first item at most until held alerts are due."""
+        try:
+            batch = [self._queue.get(timeout=REPEAT_S / 2 if self._held else None)]
+        except queue.Empty:
+            return []
+        while True:
+            try:
+                batch.append(self._queue.get_nowait())
+            except queue.Empty:
+                return batch
+
+    def _deliver(self, alerts: list[Alert], now: float, *, everything: bool = False) -> None:
+        """Send new alerts, hold repeats of recent ones, send what was held once due."""
+        due: list[Alert] = []
+        for alert in merge(alerts):
+            key = (alert.category, alert.subject, alert.number_e164)
+            if now - self._sent_at.get(key, -REPEAT_S) >= REPEAT_S:
+                due.append(alert)
+                self._sent_at[key] = now
+            else:
+                held = self._held.get(key)
+                self._held[key] = alert if held is None else merge([held, alert])[0]
+        for key in [k for k in self._held if everything or now - self._sent_at[k] >= REPEAT_S]:
+            due.append(self._held.pop(key))
+            self._sent_at[key] = now
+        if len(self._sent_at) > EVIDENCE_KEYS:  # forget alerts long quiet, keep memory bounded
+            self._sent_at = {k: t for k, t in self._sent_at.items() if now - t < REPEAT_S}
+        if not due:
             return
         try:
-            self.on_alerts(merge(alerts))
+            self.on_alerts(merge(due))
         except Exception:  # a failing desk must not stop detection
-            log.exception("fraud alerts not handled", alerts=len(alerts))
+            log.exception("fraud alerts not handled", alerts=len(due))
