@@ -61,10 +61,23 @@ def merge(alerts: Sequence[Alert]) -> list[Alert]:
         merged[key] = Alert(
             alert.category, alert.subject, min(seen.first_seen, alert.first_seen),
             max(seen.last_seen, alert.last_seen), _worse(seen.severity, alert.severity),
-            seen.call_ids + tuple(c for c in alert.call_ids if c not in seen.call_ids),
+            _evidence(seen.call_ids, alert.call_ids),
             alert.number_e164, seen.customer_id or alert.customer_id, seen.caller or alert.caller,
             seen.source_ip or alert.source_ip, seen.summary or alert.summary, seen.source)
     return list(merged.values())
+
+
+def _evidence(first: tuple[str, ...], more: tuple[str, ...]) -> tuple[str, ...]:
+    """Call ids of both, each once, the first MAX_EVIDENCE only (what a case keeps): an
+    attack of thousands of calls must not make every merge slower than the last."""
+    if len(first) >= MAX_EVIDENCE:
+        return first
+    known, fresh = set(first), []
+    for call_id in more:
+        if call_id not in known:
+            known.add(call_id)
+            fresh.append(call_id)
+    return (first + tuple(fresh))[:MAX_EVIDENCE]
 
 
 def _worse(a: str, b: str) -> str:
