@@ -245,12 +245,14 @@ class Detector:
         due: list[Alert] = []
         for alert in merge(alerts):
             key = (alert.category, alert.subject, alert.number_e164)
+            held = self._held.pop(key, None)
+            if held is not None:
+                alert = merge([held, alert])[0]
             if now - self._sent_at.get(key, -REPEAT_S) >= REPEAT_S:
                 due.append(alert)
                 self._sent_at[key] = now
             else:
-                held = self._held.get(key)
-                self._held[key] = alert if held is None else merge([held, alert])[0]
+                self._held[key] = alert
         for key in [k for k in self._held if everything or now - self._sent_at[k] >= REPEAT_S]:
             due.append(self._held.pop(key))
             self._sent_at[key] = now
@@ -259,6 +261,6 @@ class Detector:
         if not due:
             return
         try:
-            self.on_alerts(merge(due))
+            self.on_alerts(due)  # one alert per case: new ones merged above, held ones by key
         except Exception:  # a failing desk must not stop detection
             log.exception("fraud alerts not handled", alerts=len(due))
