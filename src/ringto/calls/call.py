@@ -55,6 +55,7 @@ class Call:
         self.dialog_keys: list[tuple[str, str]] = []  # where the engine files our dialogs
         self.anchor: Anchor | None = None
         self.runner: FlowRunner | None = None
+        self._leg_offer: bytes | None = None
 
     def start(self) -> None:
         self.respond(100)
@@ -117,11 +118,13 @@ class Call:
     def leg_offer(self) -> tuple[bytes, str | None]:
         """The body (and its type) a ring-to leg's INVITE carries: ours when anchored."""
         anchor = self.anchor
-        if anchor is not None and anchor.offer is not None:
+        if anchor is None or anchor.offer is None:
+            return self.invite.body, self.invite.get("Content-Type")
+        if self._leg_offer is None:  # the same for every leg: built once per call
             offer = anchor.caller_offer(anchor.offer)
             assert offer is not None  # open_anchor refused offers without G.711
-            return offer.serialise(), "application/sdp"
-        return self.invite.body, self.invite.get("Content-Type")
+            self._leg_offer = offer.serialise()
+        return self._leg_offer, "application/sdp"
 
     def _anchored_answer(self, response: Response) -> bytes | None:
         """The callee's answer re-pointed at our caller side (None: it has no G.711)."""
