@@ -102,6 +102,19 @@ def test_server_2xx_without_ack_times_out() -> None:
     assert any(isinstance(o, ServerTimeout) for o in outputs)
 
 
+def test_second_ack_for_an_acknowledged_2xx_is_absorbed() -> None:
+    """A caller re-ACKs each retransmitted 2xx; ACKs that come after the first must not
+    reach a transaction the endpoint has already forgotten."""
+    ep = Endpoint()
+    req = request()
+    new = ep.on_request(req, UDP, 0.0)[0]
+    assert isinstance(new, NewRequest) and new.tx is not None
+    ep.respond(new.tx, make_response(req, 200, to_tag="t"), 0.0)
+    assert ep.acknowledge(new.tx, 0.6) == [] and len(ep) == 0
+    assert ep.acknowledge(new.tx, 0.7) == []
+    assert ep.respond(new.tx, make_response(req, 200, to_tag="t"), 0.8) == []
+
+
 def test_request_retransmission_gets_last_response_and_no_new_transaction() -> None:
     ep = Endpoint()
     req = request("OPTIONS")

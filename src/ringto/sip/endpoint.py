@@ -135,7 +135,9 @@ class Endpoint:
 
     # -- internals ------------------------------------------------------------------
     def _run(self, tx: ClientTransaction | ServerTransaction, actions: list) -> list[Output]:
-        peer = self._peers[id(tx)]
+        peer = self._peers.get(id(tx))
+        if peer is None:  # forgotten: a late ACK or answer for a finished transaction
+            return []
         out: list[Output] = []
         for action in actions:
             if isinstance(action, Send):
