@@ -9,6 +9,11 @@ import signal
 import socket
 import time
 import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
 
 from .calls.anchor import MediaSettings
 from .calls.engine import Engine
@@ -16,7 +21,9 @@ from .calls.keeper import Keeper
 from .calls.overload import Overload
 from .calls.records import RecordWriter, close_interrupted
 from .config import Settings
+from .fraud.detector import Detector
 from .fraud.live import keep_guard_current, start_fraud
+from .fraud.verdict import Guard
 from .jobs import start_jobs
 from .media.ports import PortPool
 from .net.sip_transport import SipTransport
@@ -60,51 +67,77 @@ def _tune_gc() -> None:
     gc.set_threshold(GC_YOUNG, 10, 10)
 
 
+@dataclass
+class Node:
+    """One ringto process's parts, wired but not yet listening: `serve` runs one, and
+    `bench/call_path.py` drives one without sockets."""
+
+    settings: Settings
+    db: sa.Engine
+    writer: RecordWriter
+    transport: SipTransport
+    overload: Overload
+    engine: Engine
+    directory: NumberDirectory
+    guard: Guard
+    detector: Detector
+    sessions: Callable[[], Session]
+
+    @classmethod
+    def build(cls, settings: Settings, loop: asyncio.AbstractEventLoop) -> Node:
+        db = make_engine(settings.database_url)
+        upgrade(settings.database_url)
+        closed = close_interrupted(db)
+        if closed:
+            log.warning("closed %d calls left in progress by an earlier run as interrupted", closed)
+        sessions = make_session_factory(db)
+        directory = NumberDirectory(sessions)
+        directory.refresh()
+        writer = RecordWriter(db, f"{socket.gethostname()}-{uuid.uuid4().hex[:8]}")
+        writer.start()
+        transport = SipTransport(loop, settings.sip_listen.host, settings.sip_listen.port)
+        overload = Overload(loop, settings.max_loop_lag_ms, settings.max_pending,
+                            settings.retry_after_s)
+        guard, detector = start_fraud(settings, sessions, directory)
+        media = MediaSettings(PortPool(*settings.rtp_ports), settings.rtp_host,
+                              settings.media_anchor == "always", settings.media_timeout_s)
+        engine = Engine(loop, transport, directory, writer,
+                        Peer("UDP", settings.trunk.host, settings.trunk.port),
+                        settings.default_region, overload, media=media,
+                        keeper=Keeper(settings.data_dir, sessions), guard=guard)
+        transport.handler = engine
+        return cls(settings, db, writer, transport, overload, engine, directory, guard,
+                   detector, sessions)
+
+    def close(self) -> None:
+        """After the engine has ended its calls: stop listening, flush records and alerts."""
+        self.overload.stop()
+        self.transport.close()
+        self.writer.close()
+        self.detector.close()
+
+
 async def serve(settings: Settings) -> None:
     loop = asyncio.get_running_loop()
-    db = make_engine(settings.database_url)
-    upgrade(settings.database_url)
-    node_id = f"{socket.gethostname()}-{uuid.uuid4().hex[:8]}"
-    closed = close_interrupted(db)
-    if closed:
-        log.warning("closed %d calls left in progress by an earlier run as interrupted", closed)
-    directory = NumberDirectory(make_session_factory(db))
-    directory.refresh()
-    writer = RecordWriter(db, node_id)
-    writer.start()
-    transport = SipTransport(loop, settings.sip_listen.host, settings.sip_listen.port)
-    overload = Overload(loop, settings.max_loop_lag_ms, settings.max_pending, settings.retry_after_s)
-    trunk = Peer("UDP", settings.trunk.host, settings.trunk.port)
-    sessions = make_session_factory(db)
-    guard, detector = start_fraud(settings, sessions, directory)
-    media = MediaSettings(PortPool(*settings.rtp_ports), settings.rtp_host,
-                          settings.media_anchor == "always", settings.media_timeout_s)
-    engine = Engine(loop, transport, directory, writer, trunk, settings.default_region, overload,
-                    media=media, keeper=Keeper(settings.data_dir, sessions), guard=guard)
-    transport.handler = engine
-    await transport.start()
+    node = Node.build(settings, loop)
+    await node.transport.start()
     _tune_gc()
-    overload.start()
-    refresher = loop.create_task(_refresh_numbers(directory))
-    jobs = start_jobs(settings, sessions)  # retention hourly, voicemail outbox
-    watcher = loop.create_task(_watch_media(engine))
-    guarding = loop.create_task(keep_guard_current(guard, sessions))
-    log.info("ringto listening for SIP on %s (UDP, TCP); trunk %s", settings.sip_listen, settings.trunk)
+    node.overload.start()
+    tasks = [loop.create_task(_refresh_numbers(node.directory)),
+             loop.create_task(_watch_media(node.engine)),
+             loop.create_task(keep_guard_current(node.guard, node.sessions)),
+             *start_jobs(settings, node.sessions)]  # retention hourly, voicemail outbox
+    log.info("ringto listening for SIP on %s (UDP, TCP); trunk %s", settings.sip_listen,
+             settings.trunk)
     stop = asyncio.Event()
     for sig in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(sig, stop.set)
     try:
         await stop.wait()
     finally:
-        log.info("stopping: ending %d live calls", len(engine.calls))
-        engine.shutdown()
-        refresher.cancel()
-        for job in jobs:
-            job.cancel()
-        watcher.cancel()
-        guarding.cancel()
-        overload.stop()
+        log.info("stopping: ending %d live calls", len(node.engine.calls))
+        node.engine.shutdown()
+        for task in tasks:
+            task.cancel()
         await asyncio.sleep(0.2)  # let the BYEs leave
-        transport.close()
-        writer.close()
-        detector.close()
+        node.close()
