@@ -10,13 +10,12 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import uuid
 from collections import Counter
 
 from ..flows.steps import Forward, Step
 from ..fraud.verdict import ALLOW_ALL, AllowAll, Guard
 from ..numbers.service import NumberDirectory, normalise
-from ..sip.build import make_response
+from ..sip.build import make_response, record_id, token
 from ..sip.dialog import Dialog
 from ..sip.endpoint import ClientResult, NewRequest, Output, Peer, ServerTimeout
 from ..sip.errors import SipError
@@ -102,7 +101,7 @@ class Engine:
     def _reply(self, tx: ServerTransaction, request: Request, status: int,
                headers: tuple[tuple[str, str], ...] = ()) -> None:
         self.transport.respond(tx, make_response(request, status, headers=headers,
-                                                 to_tag=uuid.uuid4().hex[:8]))
+                                                 to_tag=token(4)))
 
     # -- new calls ------------------------------------------------------------------
     def _invite(self, invite: Request, peer: Peer, tx: ServerTransaction) -> None:
@@ -158,7 +157,7 @@ class Engine:
 
     def _new_record(self, invite: Request, peer: Peer, service_number: str) -> CallRecord:
         return CallRecord(
-            call_id=str(uuid.uuid4()), sip_call_id=invite.call_id, service_number=service_number,
+            call_id=record_id(), sip_call_id=invite.call_id, service_number=service_number,
             caller=caller_of(invite, self.region), caller_ip=peer.host, caller_port=peer.port,
             start=utcnow(), access_network_info=invite.get("P-Access-Network-Info"),
             user_agent=invite.get("User-Agent"))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import random
+import uuid
 
 from .headers import MAGIC_COOKIE
 from .message import Request, Response
@@ -31,6 +32,12 @@ _random = random.Random(os.urandom(16))
 def token(nbytes: int = 8) -> str:
     """A unique tag, branch or Call-ID part: unpredictable enough, and no syscall per call."""
     return f"{_random.getrandbits(nbytes * 8):0{nbytes * 2}x}"
+
+
+def record_id() -> str:
+    """A call record's id: a random (version 4) UUID from the same generator, since
+    `uuid.uuid4()` asks the kernel for 16 bytes on every call."""
+    return str(uuid.UUID(int=_random.getrandbits(128), version=4))
 
 
 def new_branch() -> str:
