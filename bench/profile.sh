@@ -34,7 +34,7 @@ timeout $((SECONDS_ + 60)) sipp -sn uas -buff_size 8388608 -i 127.0.0.1 -p $((BA
 UAS=$!
 sleep 0.5
 timeout $((SECONDS_ + 10)) "$BENCH/.venv/bin/py-spy" record --nonblocking -p $SERVER \
-    -d $((SECONDS_ - 2)) -r 250 --format raw -o "$OUT/profile.txt" >/dev/null 2>&1 &
+    -d $((SECONDS_ - 2)) -r 250 ${PYSPY_OPTS:-} --format raw -o "$OUT/profile.txt" >/dev/null 2>&1 &
 t0=$(awk '{print $14+$15}' /proc/$SERVER/stat)
 timeout $((SECONDS_ + 50)) sipp -sn uac -buff_size 8388608 -i 127.0.0.1 -p $((BASE_PORT + 1)) \
     -s +318000200000 127.0.0.1:$BASE_PORT -r "$RATE" -m $((RATE * SECONDS_)) -d "$HOLD_MS" \

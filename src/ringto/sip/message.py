@@ -51,6 +51,7 @@ _STATUS_LINE = re.compile(r"SIP/2\.0 (\d{3}) (.*)\Z", re.S)
 
 
 _SEEN: dict[str, str] = {name: name for name in CANONICAL.values()}
+_CHECKED: dict[str, str] = {}  # header names as written on the wire that passed the token check
 
 
 def canonical(name: str) -> str:
@@ -72,7 +73,7 @@ class Message:
 
     # -- raw access -------------------------------------------------------------------
     def get(self, name: str) -> str | None:
-        name = canonical(name)
+        name = _SEEN.get(name) or canonical(name)  # the common case without a call: hot path
         for key, value in self.headers:
             if key == name:
                 return value
@@ -80,7 +81,7 @@ class Message:
 
     def get_all(self, name: str) -> list[str]:
         """Every value of `name`, comma-joined lists split for list headers."""
-        name = canonical(name)
+        name = _SEEN.get(name) or canonical(name)
         values = [value for key, value in self.headers if key == name]
         if name in LIST_HEADERS:
             return [part for value in values for part in split_commas(value)]
@@ -256,10 +257,17 @@ def _start_line(line: str) -> Message:
 
 def _header(line: str) -> tuple[str, str]:
     name, colon, value = line.partition(":")
+    checked = _CHECKED.get(name) if colon else None
+    if checked is not None:  # a name seen before, spelled exactly so: most lines
+        return checked, value.strip(" \t")
+    raw = name
     name = name.rstrip(" \t")
     if not colon or not _TOKEN.match(name):
         raise SipParseError(f"malformed header line {line[:60]!r}")
-    return canonical(name), value.strip(" \t")
+    checked = canonical(name)
+    if len(_CHECKED) < 4096:
+        _CHECKED[raw] = checked
+    return checked, value.strip(" \t")
 
 
 def content_length(message: Message) -> int | None:

@@ -23,7 +23,6 @@ from .message import (
     Request,
     Response,
     canonical,
-    content_length,
     head_lines,
     parse_datagram,
     split_head,
@@ -94,7 +93,7 @@ def _check_common(msg: Message, *, addresses: bool = True) -> tuple[list[Via], C
         raise SipError(400, "malformed Call-ID")
     if addresses:
         _ = (msg.from_, msg.to, msg.contacts)  # parsing is the check
-    content_length(msg)
+    # Content-Length was checked by whoever framed the message (parse_datagram, StreamFramer)
     return msg.vias, msg.cseq
 
 
