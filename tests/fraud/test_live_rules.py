@@ -150,3 +150,33 @@ def test_an_ongoing_alert_reaches_its_case_at_once_then_at_most_every_few_second
     assert len(deliveries) == 2 and {a.category for b in deliveries for a in b} == {"abnormal_usage"}
     over_limit = {a.call_id for a in attempts[LiveThresholds().caller_calls - 1:]}
     assert over_limit <= evidence
+
+
+def test_alerts_the_database_was_too_busy_for_are_delivered_later() -> None:
+    """SQLite answers 'database is locked' when the record writer holds it: the desk
+    rolls back, and the detector keeps the alert for the next pass instead of losing it."""
+    from sqlalchemy.exc import OperationalError
+
+    from ringto.fraud.detector import Detector
+
+    delivered: list[list] = []
+
+    def busy_once(alerts: list) -> None:
+        if not delivered and not getattr(busy_once, "failed", False):
+            busy_once.failed = True  # type: ignore[attr-defined]
+            raise OperationalError("UPDATE fraud_cases", {}, Exception("database is locked"))
+        delivered.append(alerts)
+
+    detector = Detector(LiveRules(), on_alerts=busy_once)
+    detector.start()
+    try:
+        now = time.time()
+        for n in range(100):
+            detector.submit(CallAttempt(now + n * 0.001, f"call-{n}", NUMBER, CALLER, "192.0.2.10"))
+        time.sleep(0.3)
+        assert getattr(busy_once, "failed", False) and not delivered
+        detector.flush()
+    finally:
+        detector.close()
+    assert [a.category for batch in delivered for a in batch] == ["abnormal_usage"]
+    assert "call-60" in delivered[0][0].call_ids  # the evidence of the alert that failed

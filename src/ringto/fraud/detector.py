@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 import structlog
+from sqlalchemy.exc import OperationalError
 
 from .cases import Alert, merge
 from .events import AuthFailure, CallAnswered, CallAttempt, CallEnded, Event, Registration
@@ -269,5 +270,11 @@ class Detector:
             return
         try:
             self.on_alerts(due)  # one alert per case: new ones merged above, held ones by key
+        except OperationalError as exc:  # database busy or away: the desk rolled back, retry
+            log.warning("fraud alerts held for another try", alerts=len(due), error=str(exc))
+            for alert in due:
+                key = (alert.category, alert.subject, alert.number_e164)
+                held = self._held.get(key)
+                self._held[key] = alert if held is None else merge([held, alert])[0]
         except Exception:  # a failing desk must not stop detection
             log.exception("fraud alerts not handled", alerts=len(due))
