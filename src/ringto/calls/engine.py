@@ -18,8 +18,6 @@ from ..numbers.service import NumberDirectory, normalise
 from ..sip.build import make_response, record_id, token
 from ..sip.dialog import Dialog
 from ..sip.endpoint import ClientResult, NewRequest, Output, Peer, ServerTimeout
-from ..sip.errors import SipError
-from ..sip.headers import parse_name_addr
 from ..sip.message import Request
 from ..sip.transaction import ServerTransaction
 from ..sip.uri import SipUri
@@ -170,7 +168,7 @@ class Engine:
 
     # -- dialogs --------------------------------------------------------------------
     def bind_dialog(self, dialog: Dialog, call: Call, side: str) -> None:
-        key = (dialog.call_id, _tag(dialog.local_party))
+        key = (dialog.call_id, dialog.local_tag)
         self.dialogs[key] = (call, side)
         call.dialog_keys.append(key)
 
@@ -242,9 +240,3 @@ class Engine:
 def _tx_key(request: Request) -> tuple[str, str]:
     return (request.call_id, request.top_via.branch or request.cseq.method)
 
-
-def _tag(party: str) -> str:
-    try:
-        return parse_name_addr(party).tag or ""
-    except SipError:
-        return ""

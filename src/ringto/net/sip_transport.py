@@ -126,11 +126,14 @@ class SipTransport:
 
     @staticmethod
     def _stamp_via(request: Request, peer: Peer) -> None:
+        top = request.top_via
+        if top.host == peer.host and top.param("rport") is None and top.param("received") is None:
+            return  # sent from where it says, no rport asked: nothing to add (most requests)
         for i, (key, value) in enumerate(request.headers):
             if key == "Via":
                 parts = split_commas(value)
                 parts[0] = str(parse_via(parts[0]).with_received(peer.host, peer.port))
-                request.headers[i] = ("Via", ", ".join(parts))
+                request.replace_at(i, "Via", ", ".join(parts))
                 return
 
     # -- dispatch and time ----------------------------------------------------------

@@ -26,6 +26,7 @@ class Dialog:
     local_cseq: int
     transport: str = "UDP"
     fallback: Peer | None = None  # where to send when the target is not an IP address
+    local_tag: str = ""  # our tag in local_party: with the Call-ID, how requests find us
 
     def request(self, method: str, via_host: str, *, cseq: int | None = None,
                 body: bytes = b"", headers: tuple[tuple[str, str], ...] = ()) -> Request:
@@ -71,6 +72,7 @@ def from_invite(invite: Request, local_tag: str, peer: Peer) -> Dialog:
         local_cseq=0,
         transport=peer.transport,
         fallback=peer,
+        local_tag=local_tag,
     )
 
 
@@ -87,6 +89,7 @@ def from_response(invite: Request, response: Response, peer: Peer) -> Dialog:
         local_cseq=invite.cseq.number,
         transport=peer.transport,
         fallback=peer,
+        local_tag=invite.from_.tag or "",
     )
 
 

@@ -132,7 +132,7 @@ class Via:
             out.append((key, value))
         if self.host != ip or any(k.lower() == "rport" for k, _ in self.params):
             out.append(("received", ip))
-        return replace(self, params=tuple(out))
+        return Via(self.transport, self.host, self.port, tuple(out))
 
     def __str__(self) -> str:
         return f"SIP/2.0/{self.transport} {self.sent_by}{format_params(self.params)}"

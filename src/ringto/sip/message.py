@@ -70,26 +70,45 @@ def canonical(name: str) -> str:
 class Message:
     headers: list[tuple[str, str]] = field(default_factory=list)
     body: bytes = b""
+    # Values by header name, built on the first lookup: every layer asks for Call-ID,
+    # CSeq, From and To again, some 35 lookups a call. It is rebuilt when `headers` is
+    # another list or another length; the methods below that change a header in place
+    # drop it themselves.
+    _index: tuple[list, int, dict[str, list[str]]] | None = field(
+        default=None, init=False, repr=False, compare=False)
 
     # -- raw access -------------------------------------------------------------------
+    def _values(self) -> dict[str, list[str]]:
+        index = self._index
+        headers = self.headers
+        if index is not None and index[0] is headers and index[1] == len(headers):
+            return index[2]
+        values: dict[str, list[str]] = {}
+        for key, value in headers:
+            found = values.get(key)
+            if found is None:
+                values[key] = [value]
+            else:
+                found.append(value)
+        self._index = (headers, len(headers), values)
+        return values
+
     def get(self, name: str) -> str | None:
-        name = _SEEN.get(name) or canonical(name)  # the common case without a call: hot path
-        for key, value in self.headers:
-            if key == name:
-                return value
-        return None
+        found = self._values().get(_SEEN.get(name) or canonical(name))
+        return None if found is None else found[0]
 
     def get_all(self, name: str) -> list[str]:
         """Every value of `name`, comma-joined lists split for list headers."""
         name = _SEEN.get(name) or canonical(name)
-        values = [value for key, value in self.headers if key == name]
+        values = self._values().get(name, [])
         if name in LIST_HEADERS:
             return [part for value in values for part in split_commas(value)]
-        return values
+        return list(values)
 
     def set(self, name: str, value: str) -> None:
         """Replace every `name` header by one with `value` (appended if absent)."""
         name = canonical(name)
+        self._index = None
         for i, (key, _) in enumerate(self.headers):
             if key == name:
                 self.headers[i] = (name, value)
@@ -97,11 +116,17 @@ class Message:
                 return
         self.headers.append((name, value))
 
+    def replace_at(self, i: int, name: str, value: str) -> None:
+        """Put `name: value` in place of the i-th header line (keeping the order)."""
+        self.headers[i] = (canonical(name), value)
+        self._index = None
+
     def remove(self, name: str) -> None:
         name = canonical(name)
         self.headers = [h for h in self.headers if h[0] != name]
 
     def add(self, name: str, value: str, *, first: bool = False) -> None:
+        self._index = None
         item = (canonical(name), value)
         if first:
             self.headers.insert(0, item)
