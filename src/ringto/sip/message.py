@@ -140,10 +140,7 @@ class Message:
 
     @property
     def top_via(self) -> Via:
-        value = self.get("Via")
-        if value is None:
-            raise SipParseError("missing Via")
-        return parse_via(split_commas(value)[0])
+        return parse_via(split_commas(self._required("Via"))[0])
 
     @property
     def from_(self) -> NameAddr:
@@ -184,10 +181,11 @@ class Message:
         return hops
 
     def _required(self, name: str) -> str:
-        value = self.get(name)
-        if value is None:
+        """The first value of `name`, given in canonical spelling (the typed accessors)."""
+        found = self._values().get(name)
+        if found is None:
             raise SipParseError(f"missing {name}")
-        return value
+        return found[0]
 
     # -- serialisation ----------------------------------------------------------------
     def _head_lines(self) -> list[str]:
@@ -242,8 +240,9 @@ def head_lines(head: bytes) -> list[str]:
     Shared by the parser and by error answers, which read what they can from a head
     the parser refused.
     """
-    text = head.decode("utf-8", "surrogateescape").lstrip("\r\n")
-    return _unfold(text.replace("\r\n", "\n").split("\n"))
+    text = head.decode("utf-8", "surrogateescape").lstrip("\r\n").replace("\r\n", "\n")
+    lines = text.split("\n")
+    return _unfold(lines) if "\n " in text or "\n\t" in text else lines
 
 
 def parse_head(head: bytes) -> Message:

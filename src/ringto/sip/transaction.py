@@ -80,8 +80,10 @@ class _Base:
     owner: Any = None  # the TU's object for this transaction (a call leg, a relay...)
 
     def deadline(self) -> float | None:
-        dues = [t.due for t in (self.retransmit, self.timeout) if t.due is not None]
-        return min(dues) if dues else None
+        retransmit, timeout = self.retransmit.due, self.timeout.due
+        if retransmit is None or timeout is None:
+            return timeout if retransmit is None else retransmit
+        return min(retransmit, timeout)
 
     @property
     def terminated(self) -> bool:
