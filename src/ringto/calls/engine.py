@@ -200,6 +200,7 @@ class Engine:
             Relay(self, call, side, request, tx).start()
 
     def _no_ack(self, tx: ServerTransaction) -> None:
+        assert tx.request is not None  # INVITE server transactions keep theirs
         call = self.calls.get(_tx_key(tx.request))
         if call is not None and not call.ended:
             log.warning("no ACK for 200 on call %s: hanging up", call.record.call_id)

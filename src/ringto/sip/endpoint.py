@@ -73,7 +73,7 @@ class Endpoint:
     def __init__(self) -> None:
         self.servers: dict[tuple[str, ...], ServerTransaction] = {}
         self.clients: dict[tuple[str, str], ClientTransaction] = {}
-        self._peers: dict[int, Peer] = {}
+        self._peers: dict[int, tuple[Peer, tuple[str, ...]]] = {}  # by id(tx): peer and key
         self._heap: list[tuple[float, int, ClientTransaction | ServerTransaction]] = []
         self._seq = count()
 
@@ -89,7 +89,7 @@ class Endpoint:
             return self._run(tx, tx.on_retransmission())
         tx = ServerTransaction(request, peer.transport != "UDP", now)
         self.servers[key] = tx
-        self._peers[id(tx)] = peer
+        self._peers[id(tx)] = (peer, key)
         return [NewRequest(request, peer, tx)]
 
     def on_response(self, response: Response, now: float) -> list[Output]:
@@ -104,9 +104,9 @@ class Endpoint:
         self, request: Request, peer: Peer, now: float
     ) -> tuple[ClientTransaction, list[Output]]:
         tx = ClientTransaction(request, peer.transport != "UDP", now)
-        branch = request.top_via.branch or ""
-        self.clients[client_key(branch, request.method)] = tx
-        self._peers[id(tx)] = peer
+        key = client_key(request.top_via.branch or "", request.method)
+        self.clients[key] = tx
+        self._peers[id(tx)] = (peer, key)
         return tx, self._run(tx, tx.start())
 
     def respond(self, tx: ServerTransaction, response: Response, now: float) -> list[Output]:
@@ -135,9 +135,10 @@ class Endpoint:
 
     # -- internals ------------------------------------------------------------------
     def _run(self, tx: ClientTransaction | ServerTransaction, actions: list) -> list[Output]:
-        peer = self._peers.get(id(tx))
-        if peer is None:  # forgotten: a late ACK or answer for a finished transaction
+        known = self._peers.get(id(tx))
+        if known is None:  # forgotten: a late ACK or answer for a finished transaction
             return []
+        peer = known[0]
         out: list[Output] = []
         for action in actions:
             if isinstance(action, Send):
@@ -156,12 +157,13 @@ class Endpoint:
         return out
 
     def _forget(self, tx: ClientTransaction | ServerTransaction) -> None:
-        self._peers.pop(id(tx), None)
+        known = self._peers.pop(id(tx), None)
+        if known is None:
+            return
         if isinstance(tx, ClientTransaction):
-            branch = tx.request.top_via.branch or ""
-            self.clients.pop(client_key(branch, tx.request.method), None)
+            self.clients.pop(known[1], None)
         else:
-            self.servers.pop(server_key(tx.request), None)
+            self.servers.pop(known[1], None)
 
     def __len__(self) -> int:
         return len(self.servers) + len(self.clients)

@@ -70,40 +70,46 @@ def canonical(name: str) -> str:
 class Message:
     headers: list[tuple[str, str]] = field(default_factory=list)
     body: bytes = b""
-    # Values by header name, built on the first lookup: every layer asks for Call-ID,
-    # CSeq, From and To again, some 35 lookups a call. It is rebuilt when `headers` is
-    # another list or another length; the methods below that change a header in place
-    # drop it themselves.
-    _index: tuple[list, int, dict[str, list[str]]] | None = field(
+    # The first value of each header, built on the first lookup: every layer asks for
+    # Call-ID, CSeq, From and To again, some 35 lookups a call. It is rebuilt when
+    # `headers` is another list or another length; the methods below that change a
+    # header in place drop it themselves. One dict and no lists: messages linger in
+    # transactions for 32 s, and what they hold costs every garbage collection.
+    _index: tuple[list, int, dict[str, str]] | None = field(
         default=None, init=False, repr=False, compare=False)
 
     # -- raw access -------------------------------------------------------------------
-    def _values(self) -> dict[str, list[str]]:
+    def first_values(self) -> dict[str, str]:
+        """The first value of every header by canonical name (read only: a shared index)."""
         index = self._index
         headers = self.headers
         if index is not None and index[0] is headers and index[1] == len(headers):
             return index[2]
-        values: dict[str, list[str]] = {}
+        firsts: dict[str, str] = {}
         for key, value in headers:
-            found = values.get(key)
-            if found is None:
-                values[key] = [value]
-            else:
-                found.append(value)
-        self._index = (headers, len(headers), values)
-        return values
+            if key not in firsts:
+                firsts[key] = value
+        self._index = (headers, len(headers), firsts)
+        return firsts
+
+    def has_repeats(self) -> bool:
+        """Whether some header name appears on more than one line."""
+        return len(self.first_values()) < len(self.headers)
 
     def get(self, name: str) -> str | None:
-        found = self._values().get(_SEEN.get(name) or canonical(name))
-        return None if found is None else found[0]
+        return self.first_values().get(_SEEN.get(name) or canonical(name))
 
     def get_all(self, name: str) -> list[str]:
         """Every value of `name`, comma-joined lists split for list headers."""
         name = _SEEN.get(name) or canonical(name)
-        values = self._values().get(name, [])
+        firsts = self.first_values()
+        if len(firsts) == len(self.headers):
+            values = [firsts[name]] if name in firsts else []
+        else:
+            values = [value for key, value in self.headers if key == name]
         if name in LIST_HEADERS:
             return [part for value in values for part in split_commas(value)]
-        return list(values)
+        return values
 
     def set(self, name: str, value: str) -> None:
         """Replace every `name` header by one with `value` (appended if absent)."""
@@ -182,10 +188,10 @@ class Message:
 
     def _required(self, name: str) -> str:
         """The first value of `name`, given in canonical spelling (the typed accessors)."""
-        found = self._values().get(name)
+        found = self.first_values().get(name)
         if found is None:
             raise SipParseError(f"missing {name}")
-        return found[0]
+        return found
 
     # -- serialisation ----------------------------------------------------------------
     def _head_lines(self) -> list[str]:
@@ -298,7 +304,7 @@ def content_length(message: Message) -> int | None:
     values = message.get_all("Content-Length")
     if not values:
         return None
-    if len(set(v.strip() for v in values)) > 1:
+    if len(values) > 1 and len({v.strip() for v in values}) > 1:
         raise SipParseError("conflicting Content-Length values")
     length = parse_uint(values[0], MAX_CONTENT_LENGTH)
     if length is None:

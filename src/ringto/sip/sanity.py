@@ -82,13 +82,15 @@ def _check_common(msg: Message, *, addresses: bool = True) -> tuple[list[Via], C
     Responses skip the From/To/Contact parse (`addresses=False`): they only reach a
     transaction we started, and the engine parses what it uses of them.
     """
-    names = [key for key, _ in msg.headers]
+    firsts = msg.first_values()
     for name in REQUIRED:
-        if name not in names:
+        if name not in firsts:
             raise SipError(400, f"missing {name}")
-    for name in SINGLE:
-        if names.count(name) > 1:
-            raise SipError(400, f"several {name} headers")
+    if msg.has_repeats():
+        names = [key for key, _ in msg.headers]
+        for name in SINGLE:
+            if names.count(name) > 1:
+                raise SipError(400, f"several {name} headers")
     if _BAD_CALL_ID.search(msg.call_id):
         raise SipError(400, "malformed Call-ID")
     if addresses:

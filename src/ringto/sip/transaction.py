@@ -71,13 +71,17 @@ class _Timer:
 
 @dataclass(slots=True)
 class _Base:
-    request: Request
+    # None once the transaction only waits out its timers (client Accepted/Completed,
+    # server non-INVITE Completed): it lingers up to 32 s, and holding the message
+    # that long made every call cost the garbage collector more.
+    request: Request | None
     reliable: bool
     now: float
     state: State = State.TRYING
     retransmit: _Timer = field(default_factory=_Timer)
     timeout: _Timer = field(default_factory=_Timer)
     owner: Any = None  # the TU's object for this transaction (a call leg, a relay...)
+    is_invite: bool = field(init=False, default=False)
 
     def deadline(self) -> float | None:
         retransmit, timeout = self.retransmit.due, self.timeout.due
@@ -110,11 +114,12 @@ class ClientTransaction(_Base):
     data: bytes = b""
     ack: bytes | None = None
 
-    @property
-    def is_invite(self) -> bool:
-        return self.request.method == "INVITE"
+    def __post_init__(self) -> None:
+        assert self.request is not None
+        self.is_invite = self.request.method == "INVITE"
 
     def start(self) -> list[Action]:
+        assert self.request is not None
         self.data = self.request.serialise()
         self.state = State.CALLING if self.is_invite else State.TRYING
         if not self.reliable:
@@ -138,8 +143,11 @@ class ClientTransaction(_Base):
                 self.state = State.ACCEPTED
                 self.retransmit.stop()
                 self.timeout.arm(now, 64 * T1)  # Timer M
+                self.request = None
                 return [Deliver(response)]
+            assert self.request is not None
             self.ack = build_ack(self.request, response).serialise()
+            self.request = None
             self.state = State.COMPLETED
             self._wait(now, 32.0)  # Timer D
             return [Send(self.ack), Deliver(response)]
@@ -157,6 +165,7 @@ class ClientTransaction(_Base):
             return [Deliver(response)]
         self.state = State.COMPLETED
         self._wait(now, T4)  # Timer K
+        self.request = None
         return [Deliver(response)]
 
     def on_timer(self, now: float) -> list[Action]:
@@ -184,11 +193,9 @@ class ServerTransaction(_Base):
     last: bytes | None = None
     final_status: int = 0
 
-    @property
-    def is_invite(self) -> bool:
-        return self.request.method == "INVITE"
-
     def __post_init__(self) -> None:
+        assert self.request is not None
+        self.is_invite = self.request.method == "INVITE"
         self.state = State.PROCEEDING if self.is_invite else State.TRYING
 
     def respond(self, response: Response, now: float) -> list[Action]:
@@ -206,6 +213,7 @@ class ServerTransaction(_Base):
         if not self.is_invite:
             self.state = State.COMPLETED
             self._wait(now, 64 * T1)  # Timer J
+            self.request = None
         elif status < 300:
             self.state = State.ACCEPTED
             self._retransmit_until(now)  # 2xx until ACK (§13.3.1.4), Timer L
