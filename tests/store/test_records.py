@@ -129,3 +129,24 @@ def test_close_interrupted_without_heartbeat_uses_answer_or_start(engine, sessio
 def _bind(engine, moment):
     """A raw SQL parameter for a UTC time in the column's storage form."""
     return moment.replace(tzinfo=None) if engine.dialect.name == "sqlite" else moment
+
+
+def test_writer_stores_what_sqlalchemy_would_store(engine, sessions) -> None:
+    """The writer hands the driver pre-formatted values (RawUpsert); a row it writes must
+    hold exactly what the SQLAlchemy column types store, or time-range queries (text on
+    SQLite) and readers would see two formats."""
+    from ringto.calls.record_rows import CALLS, RawUpsert, row_of, upsert
+
+    raw, orm = answered(started(3)), answered(started(3))
+    raw.steps, orm.steps = ["menu", "forward"], ["menu", "forward"]
+    orm.call_id = raw.call_id[:-4] + "beef"
+    with engine.begin() as connection:
+        writer = RawUpsert(engine)
+        writer.execute(connection, writer.rows([raw], "node-a"))
+        connection.execute(upsert(engine, CALLS), [row_of(orm, "node-a")])
+    columns = ", ".join(c.name for c in CALLS.columns if c.name != "call_id")
+    with engine.connect() as connection:
+        stored = connection.exec_driver_sql(
+            f"SELECT {columns} FROM call_records ORDER BY call_id").fetchall()
+    assert len(stored) == 2 and stored[0] == stored[1]
+    assert {rec.call_id for rec in list_calls(sessions)} == {raw.call_id, orm.call_id}

@@ -14,6 +14,7 @@ import queue
 import threading
 import time
 from collections.abc import Callable, Iterator
+from typing import Any
 
 import structlog
 from sqlalchemy import Engine, bindparam, select, update
@@ -24,7 +25,7 @@ from ringto.calls.cdr import CallRecord, snapshot, utcnow
 from ringto.calls.models import CallRecordRow
 from ringto.store.types import UtcDateTime
 
-from .record_rows import CALLS, NODES, record_of, row_of, upsert
+from .record_rows import CALLS, NODES, RawUpsert, record_of, upsert
 
 log = structlog.get_logger(__name__)
 
@@ -63,7 +64,7 @@ class RecordWriter:
         self._batch_s = batch_ms / 1000
         self._queue: queue.SimpleQueue[object] = queue.SimpleQueue()
         self._thread: threading.Thread | None = None
-        self._calls_upsert = upsert(engine, CALLS)
+        self._calls_upsert = RawUpsert(engine)
         self._node_upsert = upsert(engine, NODES)
         self._next_beat = 0.0
 
@@ -137,7 +138,7 @@ class RecordWriter:
 
     def _write(self, batch: _Batch) -> None:
         """Commit the batch, retrying while the database is unreachable or locked."""
-        rows = [row_of(rec, self._node_id) for rec in batch.records.values()]
+        rows = self._calls_upsert.rows(list(batch.records.values()), self._node_id)
         delay = 0.1
         while True:
             try:
@@ -151,11 +152,11 @@ class RecordWriter:
                 time.sleep(delay)
                 delay = min(delay * 2, 2.0)
 
-    def _commit(self, rows: list[dict[str, object]]) -> None:
+    def _commit(self, rows: list[Any]) -> None:
         beat = time.monotonic() >= self._next_beat
         with self._engine.begin() as connection:
             if rows:
-                connection.execute(self._calls_upsert, rows)
+                self._calls_upsert.execute(connection, rows)
             if beat:
                 connection.execute(
                     self._node_upsert, {"node_id": self._node_id, "last_alive_utc": utcnow()}
@@ -163,14 +164,15 @@ class RecordWriter:
         if beat:
             self._next_beat = time.monotonic() + HEARTBEAT_S
 
-    def _commit_one_by_one(self, rows: list[dict[str, object]]) -> None:
+    def _commit_one_by_one(self, rows: list[Any]) -> None:
         """A row the database refuses must not hold back the others: log it and move on."""
         for row in rows:
             try:
                 with self._engine.begin() as connection:
-                    connection.execute(self._calls_upsert, [row])
+                    self._calls_upsert.execute(connection, [row])
             except SQLAlchemyError as exc:
-                log.error("call record refused", call_id=row["call_id"], error=str(exc))
+                log.error("call record refused", call_id=self._calls_upsert.call_id_of(row),
+                          error=str(exc))
 
 
 def close_interrupted(engine: Engine, node_id: str | None = None) -> int:
