@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from time import time as _time
 from typing import Any
 
 
@@ -68,10 +69,12 @@ def snapshot(rec: CallRecord) -> CallRecord:
     )
 
 
+_from_timestamp = datetime.fromtimestamp
+
+
 def utcnow() -> datetime:
     """Now, aware UTC, truncated to milliseconds so stored and exported times agree."""
-    now = datetime.now(UTC)
-    return now.replace(microsecond=now.microsecond // 1000 * 1000)
+    return _from_timestamp(int(_time() * 1000) / 1000, UTC)  # half the cost of now().replace()
 
 
 def format_time(moment: datetime | None) -> str:

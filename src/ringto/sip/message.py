@@ -103,8 +103,10 @@ class Message:
         """Every value of `name`, comma-joined lists split for list headers."""
         name = _SEEN.get(name) or canonical(name)
         firsts = self.first_values()
+        if name not in firsts:
+            return []
         if len(firsts) == len(self.headers):
-            values = [firsts[name]] if name in firsts else []
+            values = [firsts[name]]
         else:
             values = [value for key, value in self.headers if key == name]
         if name in LIST_HEADERS:
