@@ -106,6 +106,11 @@ class SipTransport:
             log.warning("tcp connect to %s:%s failed: %s", peer.host, peer.port, exc)
 
     # -- inbound --------------------------------------------------------------------
+    def datagram(self, data: bytes, addr: tuple) -> None:
+        """One UDP datagram, from the event loop or read ahead of a timer run."""
+        if data.strip():  # an empty one is a keep-alive
+            self.received(data, Peer("UDP", addr[0], addr[1]))
+
     def received(self, data: bytes, peer: Peer) -> None:
         self.counters["received"] += 1
         try:
@@ -188,8 +193,7 @@ class SipTransport:
             except OSError as exc:  # e.g. ICMP port unreachable reported on the socket
                 log.debug("udp error: %s", exc)
                 continue
-            if data.strip():
-                self.received(data, Peer("UDP", addr[0], addr[1]))
+            self.datagram(data, addr)
 
 
 def _grow_buffers(sock: socket.socket) -> None:
@@ -207,9 +211,7 @@ class _Datagram(asyncio.DatagramProtocol):
         self.owner = owner
 
     def datagram_received(self, data: bytes, addr: tuple) -> None:
-        if data.strip() == b"":
-            return  # keep-alive
-        self.owner.received(data, Peer("UDP", addr[0], addr[1]))
+        self.owner.datagram(data, addr)
 
     def error_received(self, exc: Exception) -> None:
         log.debug("udp error: %s", exc)

@@ -73,7 +73,7 @@ class Endpoint:
     def __init__(self) -> None:
         self.servers: dict[tuple[str, ...], ServerTransaction] = {}
         self.clients: dict[tuple[str, str], ClientTransaction] = {}
-        self._peers: dict[int, tuple[Peer, tuple[str, ...]]] = {}  # by id(tx): peer and key
+        self._filed: dict[int, tuple[Peer, tuple[str, ...]]] = {}  # by id(tx): its peer, its key
         self._heap: list[tuple[float, int, ClientTransaction | ServerTransaction]] = []
         self._seq = count()
 
@@ -89,7 +89,7 @@ class Endpoint:
             return self._run(tx, tx.on_retransmission())
         tx = ServerTransaction(request, peer.transport != "UDP", now)
         self.servers[key] = tx
-        self._peers[id(tx)] = (peer, key)
+        self._filed[id(tx)] = (peer, key)
         return [NewRequest(request, peer, tx)]
 
     def on_response(self, response: Response, now: float) -> list[Output]:
@@ -106,7 +106,7 @@ class Endpoint:
         tx = ClientTransaction(request, peer.transport != "UDP", now)
         key = client_key(request.top_via.branch or "", request.method)
         self.clients[key] = tx
-        self._peers[id(tx)] = (peer, key)
+        self._filed[id(tx)] = (peer, key)
         return tx, self._run(tx, tx.start())
 
     def respond(self, tx: ServerTransaction, response: Response, now: float) -> list[Output]:
@@ -135,7 +135,7 @@ class Endpoint:
 
     # -- internals ------------------------------------------------------------------
     def _run(self, tx: ClientTransaction | ServerTransaction, actions: list) -> list[Output]:
-        known = self._peers.get(id(tx))
+        known = self._filed.get(id(tx))
         if known is None:  # forgotten: a late ACK or answer for a finished transaction
             return []
         peer = known[0]
@@ -157,7 +157,7 @@ class Endpoint:
         return out
 
     def _forget(self, tx: ClientTransaction | ServerTransaction) -> None:
-        known = self._peers.pop(id(tx), None)
+        known = self._filed.pop(id(tx), None)
         if known is None:
             return
         if isinstance(tx, ClientTransaction):
