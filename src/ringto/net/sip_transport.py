@@ -4,12 +4,18 @@ Bytes come in, `sanity` frames and checks them, `Endpoint` matches transactions,
 whatever the TU must see goes to the `handler` (the call engine). One loop timer is
 kept at the endpoint's next deadline. Received requests get `received`/`rport` filled
 in their top Via (RFC 3581) and responses go back to the address they came from.
+
+When that timer fires, datagrams already waiting in the socket are handled first: the
+event loop runs due timers before it reads, so under a backlog Timer A would resend
+INVITEs whose 180 is sitting in our own buffer, and the retransmissions would add to the
+load that caused them (and a strict peer drops a call on an INVITE it already answered).
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import os
 import socket
 from typing import Protocol
 
@@ -23,6 +29,7 @@ from ..sip.transaction import ClientTransaction, ServerTransaction
 
 log = logging.getLogger("ringto.sip")
 UDP_BUFFER = 8 * 1024 * 1024
+DRAIN_MAX = 1000  # datagrams read ahead of a timer run: bounds how late timers can be
 
 
 class Handler(Protocol):
@@ -45,15 +52,21 @@ class SipTransport:
         self._streams: dict[tuple[str, int], asyncio.Transport] = {}
         self._timer: asyncio.TimerHandle | None = None
         self._timer_due: float | None = None
+        self._reader: socket.socket | None = None  # the UDP socket, for reading ahead of timers
 
     async def start(self) -> None:
         self._udp, _ = await self.loop.create_datagram_endpoint(
             lambda: _Datagram(self), local_addr=(self.host, self.port))
-        _grow_buffers(self._udp.get_extra_info("socket"))
+        sock = self._udp.get_extra_info("socket")
+        _grow_buffers(sock)
+        self._reader = socket.socket(fileno=os.dup(sock.fileno()))
+        self._reader.setblocking(False)
         self._tcp_server = await self.loop.create_server(
             lambda: _Stream(self), self.host, self.port, reuse_address=True)
 
     def close(self) -> None:
+        if self._reader is not None:
+            self._reader.close()
         if self._udp:
             self._udp.close()
         if self._tcp_server:
@@ -160,7 +173,23 @@ class SipTransport:
     def _on_timer(self) -> None:
         self._timer = None
         self._timer_due = None
+        self._drain()
         self._dispatch(self.endpoint.tick(self.loop.time()))
+
+    def _drain(self) -> None:
+        """Handle the datagrams that arrived before this timer run (module docstring)."""
+        if self._reader is None:
+            return
+        for _ in range(DRAIN_MAX):
+            try:
+                data, addr = self._reader.recvfrom(65535)
+            except (BlockingIOError, InterruptedError):
+                return
+            except OSError as exc:  # e.g. ICMP port unreachable reported on the socket
+                log.debug("udp error: %s", exc)
+                continue
+            if data.strip():
+                self.received(data, Peer("UDP", addr[0], addr[1]))
 
 
 def _grow_buffers(sock: socket.socket) -> None:
