@@ -96,8 +96,8 @@ class Node:
         writer = RecordWriter(db, f"{socket.gethostname()}-{uuid.uuid4().hex[:8]}")
         writer.start()
         transport = SipTransport(loop, settings.sip_listen.host, settings.sip_listen.port)
-        overload = Overload(loop, settings.max_loop_lag_ms, settings.max_pending,
-                            settings.retry_after_s)
+        overload = Overload(loop, settings.max_loop_lag_ms, settings.max_queue_ms,
+                            settings.max_pending, settings.retry_after_s)
         guard, detector = start_fraud(settings, sessions, directory)
         media = MediaSettings(PortPool(*settings.rtp_ports), settings.rtp_host,
                               settings.media_anchor == "always", settings.media_timeout_s)

@@ -38,6 +38,7 @@ class Settings:
     default_region: str
     max_pending: int
     max_loop_lag_ms: float
+    max_queue_ms: float
     retry_after_s: int
     log_level: str
     rtp_ports: tuple[int, int]
@@ -60,6 +61,7 @@ DEFAULTS: dict[str, str] = {
     "default_region": "NL",
     "max_pending": "2000",
     "max_loop_lag_ms": "200",
+    "max_queue_ms": "300",
     "retry_after_s": "5",
     "log_level": "info",
     "rtp_ports": "20000-29999",
@@ -138,6 +140,7 @@ def load(environ: dict[str, str] | None = None, toml_path: Path | None = None) -
         default_region=region,
         max_pending=int(_positive("max_pending", raw["max_pending"])),
         max_loop_lag_ms=_positive("max_loop_lag_ms", raw["max_loop_lag_ms"]),
+        max_queue_ms=_positive("max_queue_ms", raw["max_queue_ms"]),
         retry_after_s=int(_positive("retry_after_s", raw["retry_after_s"])),
         log_level=level,
         rtp_ports=_port_range(raw["rtp_ports"]),

@@ -21,7 +21,7 @@ class Recorder:
         if isinstance(output, ClientResult) and output.response is not None:
             self.results.append(output.response.status)
 
-    def admit(self, request: Request, peer: Peer) -> bool:
+    def admit(self, request: Request, peer: Peer, waited: float) -> bool:
         return True
 
 
@@ -48,7 +48,7 @@ def test_an_answer_waiting_in_the_socket_stops_the_retransmission_it_would_cause
         recorder = Recorder()
         transport.handler = recorder
         await transport.start()
-        ours = transport._udp.get_extra_info("sockname")  # type: ignore[union-attr]
+        ours = ("127.0.0.1", transport.port)
         try:
             transport.send_request(invite(ours[1]), Peer("UDP", "127.0.0.1", phone.getsockname()[1]))
             sent, _ = phone.recvfrom(65535)

@@ -60,10 +60,10 @@ class Engine:
         self.keeper = keeper
 
     # -- admission (before any transaction state) -----------------------------------
-    def admit(self, request: Request, peer: Peer) -> bool:
+    def admit(self, request: Request, peer: Peer, waited: float = 0.0) -> bool:
         if request.method != "INVITE" or "tag=" in (request.get("To") or ""):
             return True
-        if not self.overload.busy(self.ringing):
+        if not self.overload.busy(self.ringing, waited):
             return True
         response = make_response(request, 503, headers=(
             ("Retry-After", str(self.overload.retry_after_s)),))

@@ -2,10 +2,16 @@
 
 A Python B2BUA that falls behind answers late, the carrier retransmits, the extra
 datagrams cost more CPU, and the server drowns (the retransmission collapse). We watch
-the event loop's lag (a tick every 50 ms that notes how late it ran) and the number of
-calls being set up (ringing, not yet answered: the work still queued); over either
-limit, new INVITEs get `503` + `Retry-After` without any transaction state, while calls
-in progress carry on.
+how long the INVITE itself waited in the socket (its kernel receive time: the queue in
+front of the engine), the event loop's lag (a tick every 50 ms that notes how late it
+ran) and the number of calls being set up (ringing, not yet answered); over any limit,
+new INVITEs get `503` + `Retry-After` without any transaction state, while calls in
+progress carry on.
+
+The socket wait is what keeps a backlog from growing past the limit: behind an 8 MiB
+receive buffer the loop's own lag stays small while datagrams queue for seconds, and
+once they queue for longer than Timer A (500 ms) every outbound INVITE is resent. The
+INVITEs that waited too long are the ones refused, so the queue settles at the limit.
 """
 
 from __future__ import annotations
@@ -20,10 +26,11 @@ SMOOTHING = 0.25
 
 
 class Overload:
-    def __init__(self, loop: asyncio.AbstractEventLoop, max_lag_ms: float, max_calls: int,
-                 retry_after_s: int) -> None:
+    def __init__(self, loop: asyncio.AbstractEventLoop, max_lag_ms: float, max_queue_ms: float,
+                 max_calls: int, retry_after_s: int) -> None:
         self.loop = loop
         self.max_lag = max_lag_ms / 1000
+        self.max_queue = max_queue_ms / 1000
         self.max_calls = max_calls
         self.retry_after_s = retry_after_s
         self.lag = 0.0
@@ -45,5 +52,7 @@ class Overload:
         self._expected = now + TICK
         self._handle = self.loop.call_at(self._expected, self._tick)
 
-    def busy(self, calls_in_setup: int) -> bool:
-        return self.lag > self.max_lag or calls_in_setup >= self.max_calls
+    def busy(self, calls_in_setup: int, waited: float = 0.0) -> bool:
+        """Should a new INVITE that spent `waited` seconds in the socket be refused?"""
+        return (waited > self.max_queue or self.lag > self.max_lag
+                or calls_in_setup >= self.max_calls)

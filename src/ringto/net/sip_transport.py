@@ -5,18 +5,23 @@ whatever the TU must see goes to the `handler` (the call engine). One loop timer
 kept at the endpoint's next deadline. Received requests get `received`/`rport` filled
 in their top Via (RFC 3581) and responses go back to the address they came from.
 
-When that timer fires, datagrams already waiting in the socket are handled first: the
-event loop runs due timers before it reads, so under a backlog Timer A would resend
-INVITEs whose 180 is sitting in our own buffer, and the retransmissions would add to the
-load that caused them (and a strict peer drops a call on an INVITE it already answered).
+The UDP socket is read here rather than through an asyncio datagram transport, for two
+things a transport hides. Each datagram carries its kernel receive time
+(`SO_TIMESTAMPNS`), so the handler knows how long it waited in the socket: that wait is
+the engine's true queue depth, which the overload guard sheds on. And when the
+endpoint's timer fires, datagrams already waiting are handled first: the event loop runs
+due timers before it reads, so under a backlog Timer A would resend INVITEs whose 180 is
+sitting in our own buffer, and the retransmissions would add to the load that caused
+them (and a strict peer drops a call on an INVITE it already answered).
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-import os
 import socket
+import struct
+import time
 from typing import Protocol
 
 from ..sip import sanity
@@ -29,12 +34,17 @@ from ..sip.transaction import ClientTransaction, ServerTransaction
 
 log = logging.getLogger("ringto.sip")
 UDP_BUFFER = 8 * 1024 * 1024
+MAX_DATAGRAM = 65535
+READ_BATCH = 64  # datagrams per readiness callback; timers and other callbacks run between
 DRAIN_MAX = 1000  # datagrams read ahead of a timer run: bounds how late timers can be
+SO_TIMESTAMPNS = getattr(socket, "SO_TIMESTAMPNS", 35)  # Linux <asm-generic/socket.h>
+_STAMP = struct.Struct("@qq")  # struct timespec
+_STAMP_SPACE = socket.CMSG_SPACE(_STAMP.size)
 
 
 class Handler(Protocol):
     def on_sip(self, output: Output) -> None: ...
-    def admit(self, request: Request, peer: Peer) -> bool: ...
+    def admit(self, request: Request, peer: Peer, waited: float) -> bool: ...
 
 
 class SipTransport:
@@ -47,28 +57,34 @@ class SipTransport:
         self.endpoint = Endpoint()
         self.handler: Handler | None = None
         self.counters: dict[str, int] = {"received": 0, "malformed": 0, "sent": 0}
-        self._udp: asyncio.DatagramTransport | None = None
+        self._udp: socket.socket | None = None
         self._tcp_server: asyncio.AbstractServer | None = None
         self._streams: dict[tuple[str, int], asyncio.Transport] = {}
         self._timer: asyncio.TimerHandle | None = None
         self._timer_due: float | None = None
-        self._reader: socket.socket | None = None  # the UDP socket, for reading ahead of timers
 
     async def start(self) -> None:
-        self._udp, _ = await self.loop.create_datagram_endpoint(
-            lambda: _Datagram(self), local_addr=(self.host, self.port))
-        sock = self._udp.get_extra_info("socket")
-        _grow_buffers(sock)
-        self._reader = socket.socket(fileno=os.dup(sock.fileno()))
-        self._reader.setblocking(False)
+        family, _, _, _, address = (await self.loop.getaddrinfo(
+            self.host, self.port, type=socket.SOCK_DGRAM))[0]
+        self._udp = udp = socket.socket(family, socket.SOCK_DGRAM)
+        try:
+            udp.bind(address)
+            udp.setblocking(False)
+            _grow_buffers(udp)
+            udp.setsockopt(socket.SOL_SOCKET, SO_TIMESTAMPNS, 1)
+        except OSError:
+            udp.close()
+            raise
+        self.port = udp.getsockname()[1]
+        self.loop.add_reader(udp.fileno(), self._read_udp, READ_BATCH)
         self._tcp_server = await self.loop.create_server(
             lambda: _Stream(self), self.host, self.port, reuse_address=True)
 
     def close(self) -> None:
-        if self._reader is not None:
-            self._reader.close()
         if self._udp:
+            self.loop.remove_reader(self._udp.fileno())
             self._udp.close()
+            self._udp = None
         if self._tcp_server:
             self._tcp_server.close()
         for stream in list(self._streams.values()):
@@ -91,13 +107,21 @@ class SipTransport:
         self.counters["sent"] += 1
         if peer.transport == "UDP":
             if self._udp is not None:
-                self._udp.sendto(data, (peer.host, peer.port))
+                self._send_udp(data, (peer.host, peer.port))
             return
         stream = self._streams.get((peer.host, peer.port))
         if stream is not None and not stream.is_closing():
             stream.write(data)
         else:
             self.loop.create_task(self._connect_and_send(data, peer))
+
+    def _send_udp(self, data: bytes, address: tuple[str, int]) -> None:
+        try:
+            self._udp.sendto(data, address)  # type: ignore[union-attr]
+        except BlockingIOError:  # 8 MiB of sends queued: lost like on the wire, resent later
+            self.counters["send_dropped"] = self.counters.get("send_dropped", 0) + 1
+        except OSError as exc:
+            log.debug("udp send to %s:%s failed: %s", address[0], address[1], exc)
 
     async def _connect_and_send(self, data: bytes, peer: Peer) -> None:
         try:
@@ -106,16 +130,38 @@ class SipTransport:
             log.warning("tcp connect to %s:%s failed: %s", peer.host, peer.port, exc)
 
     # -- inbound --------------------------------------------------------------------
-    def received(self, data: bytes, peer: Peer) -> None:
+    def _read_udp(self, limit: int) -> None:
+        """Handle up to `limit` waiting datagrams, each with the time it spent queued."""
+        for _ in range(limit):
+            udp = self._udp
+            if udp is None:  # closed by what the last datagram set off
+                return
+            try:
+                data, ancillary, _, addr = udp.recvmsg(MAX_DATAGRAM, _STAMP_SPACE)
+            except (BlockingIOError, InterruptedError):
+                return
+            except OSError as exc:  # e.g. ICMP port unreachable reported on the socket
+                log.debug("udp error: %s", exc)
+                continue
+            if not data.strip():
+                continue  # keep-alive
+            waited = 0.0
+            if ancillary:
+                seconds, nanos = _STAMP.unpack_from(ancillary[0][2])
+                waited = max(0.0, time.time() - seconds - nanos * 1e-9)
+            self.received(data, Peer("UDP", addr[0], addr[1]), waited)
+
+    def received(self, data: bytes, peer: Peer, waited: float = 0.0) -> None:
+        """One datagram (or framed stream message); `waited` is its time in the socket."""
         self.counters["received"] += 1
         try:
             message = sanity.parse_inbound(data)
         except SipError as err:
             self._refuse(data, err, peer)
             return
-        self.received_message(message, peer, data)
+        self.received_message(message, peer, waited)
 
-    def received_message(self, message: Message, peer: Peer, data: bytes = b"") -> None:
+    def received_message(self, message: Message, peer: Peer, waited: float = 0.0) -> None:
         try:
             if isinstance(message, Response):
                 sanity.check_response(message)
@@ -124,7 +170,7 @@ class SipTransport:
             assert isinstance(message, Request)
             sanity.check_request(message)
             self._stamp_via(message, peer)
-            if self.handler is not None and not self.handler.admit(message, peer):
+            if self.handler is not None and not self.handler.admit(message, peer, waited):
                 return
             self._dispatch(self.endpoint.on_request(message, peer, self.loop.time()))
         except SipError as err:
@@ -173,23 +219,8 @@ class SipTransport:
     def _on_timer(self) -> None:
         self._timer = None
         self._timer_due = None
-        self._drain()
+        self._read_udp(DRAIN_MAX)  # what arrived before this run (module docstring)
         self._dispatch(self.endpoint.tick(self.loop.time()))
-
-    def _drain(self) -> None:
-        """Handle the datagrams that arrived before this timer run (module docstring)."""
-        if self._reader is None:
-            return
-        for _ in range(DRAIN_MAX):
-            try:
-                data, addr = self._reader.recvfrom(65535)
-            except (BlockingIOError, InterruptedError):
-                return
-            except OSError as exc:  # e.g. ICMP port unreachable reported on the socket
-                log.debug("udp error: %s", exc)
-                continue
-            if data.strip():
-                self.received(data, Peer("UDP", addr[0], addr[1]))
 
 
 def _grow_buffers(sock: socket.socket) -> None:
@@ -200,19 +231,6 @@ def _grow_buffers(sock: socket.socket) -> None:
             sock.setsockopt(socket.SOL_SOCKET, force, UDP_BUFFER)
         except OSError:  # not privileged: the kernel caps it at net.core.[rw]mem_max
             sock.setsockopt(socket.SOL_SOCKET, option, UDP_BUFFER)
-
-
-class _Datagram(asyncio.DatagramProtocol):
-    def __init__(self, owner: SipTransport) -> None:
-        self.owner = owner
-
-    def datagram_received(self, data: bytes, addr: tuple) -> None:
-        if data.strip() == b"":
-            return  # keep-alive
-        self.owner.received(data, Peer("UDP", addr[0], addr[1]))
-
-    def error_received(self, exc: Exception) -> None:
-        log.debug("udp error: %s", exc)
 
 
 class _Stream(asyncio.Protocol):
