@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import math
 import socket
 import struct
 import time
@@ -36,7 +37,7 @@ log = logging.getLogger("ringto.sip")
 UDP_BUFFER = 8 * 1024 * 1024
 MAX_DATAGRAM = 65535
 READ_BATCH = 64  # datagrams per readiness callback; timers and other callbacks run between
-DRAIN_MAX = 1000  # datagrams read ahead of a timer run: bounds how late timers can be
+DRAIN_MAX = 50_000  # a bound on reading ahead of a timer run, beyond the 8 MiB it can hold
 SO_TIMESTAMPNS = getattr(socket, "SO_TIMESTAMPNS", 35)  # Linux <asm-generic/socket.h>
 _STAMP = struct.Struct("@qq")  # struct timespec
 _STAMP_SPACE = socket.CMSG_SPACE(_STAMP.size)
@@ -130,8 +131,9 @@ class SipTransport:
             log.warning("tcp connect to %s:%s failed: %s", peer.host, peer.port, exc)
 
     # -- inbound --------------------------------------------------------------------
-    def _read_udp(self, limit: int) -> None:
-        """Handle up to `limit` waiting datagrams, each with the time it spent queued."""
+    def _read_udp(self, limit: int, arrived_by: float = math.inf) -> None:
+        """Handle up to `limit` waiting datagrams, each with the time it spent queued,
+        stopping after the first that reached the socket at `arrived_by` or later."""
         for _ in range(limit):
             udp = self._udp
             if udp is None:  # closed by what the last datagram set off
@@ -143,13 +145,15 @@ class SipTransport:
             except OSError as exc:  # e.g. ICMP port unreachable reported on the socket
                 log.debug("udp error: %s", exc)
                 continue
-            if not data.strip():
-                continue  # keep-alive
-            waited = 0.0
+            now = time.time()
+            stamp = now
             if ancillary:
                 seconds, nanos = _STAMP.unpack_from(ancillary[0][2])
-                waited = max(0.0, time.time() - seconds - nanos * 1e-9)
-            self.received(data, Peer("UDP", addr[0], addr[1]), waited)
+                stamp = min(now, seconds + nanos * 1e-9)
+            if data.strip():  # else a keep-alive
+                self.received(data, Peer("UDP", addr[0], addr[1]), now - stamp)
+            if stamp >= arrived_by:
+                return
 
     def received(self, data: bytes, peer: Peer, waited: float = 0.0) -> None:
         """One datagram (or framed stream message); `waited` is its time in the socket."""
@@ -219,7 +223,7 @@ class SipTransport:
     def _on_timer(self) -> None:
         self._timer = None
         self._timer_due = None
-        self._read_udp(DRAIN_MAX)  # what arrived before this run (module docstring)
+        self._read_udp(DRAIN_MAX, time.time())  # all that came before this run (docstring)
         self._dispatch(self.endpoint.tick(self.loop.time()))
 
 
