@@ -93,7 +93,8 @@ class Node:
         sessions = make_session_factory(db)
         directory = NumberDirectory(sessions)
         directory.refresh()
-        writer = RecordWriter(db, f"{socket.gethostname()}-{uuid.uuid4().hex[:8]}")
+        writer = RecordWriter(db, f"{socket.gethostname()}-{uuid.uuid4().hex[:8]}",
+                              process=True)
         writer.start()
         transport = SipTransport(loop, settings.sip_listen.host, settings.sip_listen.port)
         overload = Overload(loop, settings.max_loop_lag_ms, settings.max_queue_ms,
