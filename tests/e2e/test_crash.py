@@ -8,6 +8,7 @@ live ones are closed as `interrupted`, ended no earlier than they were answered.
 from __future__ import annotations
 
 import time
+from pathlib import Path
 
 import pytest
 
@@ -19,6 +20,19 @@ LONG, SHORT = 20, 5
 
 def live(records: list[dict]) -> int:
     return sum(1 for r in records if r.get("disposition") == "in-progress")
+
+
+def children(pid: int) -> list[int]:
+    return [int(p) for p in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+
+
+def running(pid: int) -> bool:
+    """Alive and not a zombie waiting to be reaped."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except FileNotFoundError:
+        return False
+    return stat.rpartition(")")[2].split()[0] != "Z"
 
 
 @pytest.mark.timeout(180)
@@ -44,9 +58,16 @@ def test_kill_9_closes_live_calls_as_interrupted_and_keeps_finished_ones(make_ri
         lambda rs: sum(r.get("disposition") == "answered" for r in rs) >= SHORT)
     assert sum(r["disposition"] == "answered" for r in records) == SHORT, records
 
+    assert ringto.process is not None
+    writers = children(ringto.process.pid)  # the record writer process
+    assert writers, "ringto serve runs its record writer in a child process"
     killed_at = time.time()
     ringto.kill()
     assert ringto.exit_codes[-1] == -9
+    deadline = time.monotonic() + 5
+    while any(map(running, writers)) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not any(map(running, writers)), "the record writer outlived a killed ringto"
     long_calls.kill()  # their BYEs would only go to the restarted server
     uas.kill()
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import signal
 from dataclasses import replace
 from datetime import timedelta
 
@@ -150,3 +152,29 @@ def test_writer_stores_what_sqlalchemy_would_store(engine, sessions) -> None:
             f"SELECT {columns} FROM call_records ORDER BY call_id").fetchall()
     assert len(stored) == 2 and stored[0] == stored[1]
     assert {rec.call_id for rec in list_calls(sessions)} == {raw.call_id, orm.call_id}
+
+
+def test_writer_process_commits_and_the_thread_takes_over_when_it_dies(engine, sessions) -> None:
+    writer = RecordWriter(engine, "node-p", batch_ms=1, process=True)
+    writer.start()
+    assert writer.process is not None and writer.process.pid != os.getpid()
+    first, second = answered(started(0)), answered(started(1))
+    writer.call_ended(first)
+    writer.flush()
+    assert [r.call_id for r in list_calls(sessions)] == [first.call_id]
+
+    os.kill(writer.process.pid, signal.SIGKILL)
+    writer.process.join(5)
+    writer.call_ended(second)
+    writer.flush()
+    writer.close()
+    assert {r.call_id for r in list_calls(sessions)} == {first.call_id, second.call_id}
+
+
+def test_writer_process_ends_with_its_pipe(engine) -> None:
+    writer = RecordWriter(engine, "node-q", process=True)
+    writer.start()
+    child = writer.process
+    assert child is not None
+    writer.close()
+    assert child.exitcode == 0
