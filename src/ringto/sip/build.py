@@ -23,7 +23,7 @@ REASONS = {
     513: "Message Too Large",
     600: "Busy Everywhere", 603: "Decline", 604: "Does Not Exist Anywhere",
 }
-_COPIED = ("Via", "From", "To", "Call-ID", "CSeq")
+_COPIED = frozenset(("Via", "From", "To", "Call-ID", "CSeq"))
 
 
 _random = random.Random(os.urandom(16))
