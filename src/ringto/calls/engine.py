@@ -60,7 +60,7 @@ class Engine:
         self.keeper = keeper
 
     # -- admission (before any transaction state) -----------------------------------
-    def admit(self, request: Request, peer: Peer, waited: float = 0.0) -> bool:
+    def admit(self, request: Request, peer: Peer, waited: float) -> bool:
         if request.method != "INVITE" or "tag=" in (request.get("To") or ""):
             return True
         if not self.overload.busy(self.ringing, waited):

@@ -9,8 +9,8 @@ new INVITEs get `503` + `Retry-After` without any transaction state, while calls
 progress carry on.
 
 The socket wait is what keeps a backlog from growing past the limit: behind an 8 MiB
-receive buffer the loop's own lag stays small while datagrams queue for seconds, and
-once they queue for longer than Timer A (500 ms) every outbound INVITE is resent. The
+receive buffer the loop's own lag stays small while datagrams queue for seconds, and a
+caller whose INVITE waits past T1 (500 ms) retransmits it, adding to the queue. The
 INVITEs that waited too long are the ones refused, so the queue settles at the limit.
 """
 
@@ -52,7 +52,7 @@ class Overload:
         self._expected = now + TICK
         self._handle = self.loop.call_at(self._expected, self._tick)
 
-    def busy(self, calls_in_setup: int, waited: float = 0.0) -> bool:
+    def busy(self, calls_in_setup: int, waited: float) -> bool:
         """Should a new INVITE that spent `waited` seconds in the socket be refused?"""
         return (waited > self.max_queue or self.lag > self.max_lag
                 or calls_in_setup >= self.max_calls)

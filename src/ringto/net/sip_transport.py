@@ -57,7 +57,8 @@ class SipTransport:
         self.port = port
         self.endpoint = Endpoint()
         self.handler: Handler | None = None
-        self.counters: dict[str, int] = {"received": 0, "malformed": 0, "sent": 0}
+        self.counters: dict[str, int] = {"received": 0, "malformed": 0, "sent": 0,
+                                         "send_dropped": 0}
         self._udp: socket.socket | None = None
         self._tcp_server: asyncio.AbstractServer | None = None
         self._streams: dict[tuple[str, int], asyncio.Transport] = {}
@@ -120,7 +121,7 @@ class SipTransport:
         try:
             self._udp.sendto(data, address)  # type: ignore[union-attr]
         except BlockingIOError:  # 8 MiB of sends queued: lost like on the wire, resent later
-            self.counters["send_dropped"] = self.counters.get("send_dropped", 0) + 1
+            self.counters["send_dropped"] += 1
         except OSError as exc:
             log.debug("udp send to %s:%s failed: %s", address[0], address[1], exc)
 
