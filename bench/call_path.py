@@ -53,6 +53,10 @@ class Wire:
     def sendto(self, data: bytes, addr: tuple[str, int]) -> None:
         self.sent.append((data, addr))
 
+    def recvmsg(self, *_: int) -> tuple[bytes, list, int, tuple[str, int]]:
+        """Nothing waits in this socket: the bench hands datagrams in itself."""
+        raise BlockingIOError
+
     def close(self) -> None:
         self.sent = []
 
