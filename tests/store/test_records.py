@@ -112,6 +112,24 @@ def test_close_interrupted_ends_calls_at_the_heartbeat(engine, sessions) -> None
     assert close_interrupted(engine) == 0
 
 
+def test_a_late_snapshot_does_not_reopen_an_interrupted_call(engine, sessions) -> None:
+    """The killed node's writer process commits its last batch after the restarted node
+    closed the call: the call stays interrupted unless that batch says how it ended."""
+    ringing, talking = started(0), started(1)
+    writer = RecordWriter(engine, "node-a", batch_ms=1)
+    writer.start()
+    writer.call_started(ringing)
+    writer.call_started(talking)
+    writer.flush()
+    assert close_interrupted(engine, "node-a") == 2
+    writer.call_started(ringing)  # the old writer's late batch: one still ringing...
+    writer.call_ended(answered(talking))  # ...and one that had really ended
+    writer.close()
+    by_id = {r.call_id: r for r in list_calls(sessions)}
+    assert by_id[ringing.call_id].disposition == "interrupted"
+    assert by_id[talking.call_id].disposition == "answered"
+
+
 def test_close_interrupted_without_heartbeat_uses_answer_or_start(engine, sessions) -> None:
     ringing, talking = started(0), started(1)
     talking.answer = T0 + timedelta(seconds=3)

@@ -6,13 +6,14 @@ import json
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Connection, Engine, Insert
+from sqlalchemy import Connection, Engine, Insert, literal_column, or_
 from sqlalchemy.dialects import postgresql, sqlite
 
 from ringto.calls.cdr import CallRecord, attempt_from_json, attempt_to_json
 from ringto.calls.models import CallRecordRow, NodeRow
 
 CALLS = CallRecordRow.__table__
+IN_PROGRESS = "in-progress"
 NODES = NodeRow.__table__
 
 
@@ -64,12 +65,22 @@ def record_of(row: Any) -> CallRecord:
 
 
 def upsert(engine: Engine, table: Any) -> Insert:
-    """INSERT ... ON CONFLICT (primary key) DO UPDATE every other column, for executemany."""
+    """INSERT ... ON CONFLICT (primary key) DO UPDATE every other column, for executemany.
+
+    For call records the update is skipped when it would reopen a closed record: after a
+    kill -9 the writer process may commit its last batch after the restarted node has
+    closed that node's calls as interrupted, and a snapshot of a call in progress must
+    not undo that. A closing snapshot still lands (it says how the call really ended).
+    """
     dialect = sqlite if engine.dialect.name == "sqlite" else postgresql
     statement = dialect.insert(table)
     keys = [column.name for column in table.primary_key.columns]
     changes = {c.name: statement.excluded[c.name] for c in table.columns if c.name not in keys}
-    return statement.on_conflict_do_update(index_elements=keys, set_=changes)
+    where = None
+    if table is CALLS:  # a literal, not a bind: RawUpsert's rows carry the columns only
+        open_ = literal_column(f"'{IN_PROGRESS}'")
+        where = or_(table.c.disposition == open_, statement.excluded.disposition != open_)
+    return statement.on_conflict_do_update(index_elements=keys, set_=changes, where=where)
 
 
 class RawUpsert:

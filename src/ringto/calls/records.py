@@ -36,7 +36,7 @@ from ringto.calls.models import CallRecordRow
 from ringto.store.db import make_engine
 from ringto.store.types import UtcDateTime
 
-from .record_rows import CALLS, NODES, RawUpsert, record_of, upsert
+from .record_rows import CALLS, IN_PROGRESS, NODES, RawUpsert, record_of, upsert
 
 log = structlog.get_logger(__name__)
 
@@ -253,7 +253,7 @@ def close_interrupted(engine: Engine, node_id: str | None = None) -> int:
     or answer; without a heartbeat it is the answer (or start) itself.
     """
     query = select(CALLS.c.call_id, CALLS.c.node_id, CALLS.c.start_utc, CALLS.c.answer_utc)
-    query = query.where(CALLS.c.disposition == "in-progress")
+    query = query.where(CALLS.c.disposition == IN_PROGRESS)
     if node_id is not None:
         query = query.where(CALLS.c.node_id == node_id)
     with engine.begin() as connection:
