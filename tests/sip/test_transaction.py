@@ -52,14 +52,14 @@ def test_non_invite_client_caps_timer_e_at_t2() -> None:
     for _ in range(6):
         now = tx.deadline()  # type: ignore[assignment]
         tx.on_timer(now)
-        intervals.append(tx.retransmit.interval)
+        intervals.append(tx.interval)
     assert intervals == [2 * T1, 4 * T1, T2, T2, T2, T2]
 
 
 def test_reliable_transport_never_retransmits() -> None:
     tx = ClientTransaction(request("OPTIONS"), reliable=True, now=0.0)
     tx.start()
-    assert tx.retransmit.due is None and tx.deadline() == 64 * T1
+    assert tx.retransmit_due is None and tx.deadline() == 64 * T1
 
 
 def test_invite_client_acks_non_2xx_and_absorbs_retransmissions() -> None:

@@ -73,7 +73,6 @@ class Endpoint:
     def __init__(self) -> None:
         self.servers: dict[tuple[str, ...], ServerTransaction] = {}
         self.clients: dict[tuple[str, str], ClientTransaction] = {}
-        self._filed: dict[int, tuple[Peer, tuple[str, ...]]] = {}  # by id(tx): its peer, its key
         self._heap: list[tuple[float, int, ClientTransaction | ServerTransaction]] = []
         self._seq = count()
 
@@ -87,9 +86,8 @@ class Endpoint:
             return [NewRequest(request, peer, None)]  # ACK for a 2xx: the TU's business
         if tx is not None:
             return self._run(tx, tx.on_retransmission())
-        tx = ServerTransaction(request, peer.transport != "UDP", now)
+        tx = ServerTransaction(request, peer.transport != "UDP", now, peer=peer, key=key)
         self.servers[key] = tx
-        self._filed[id(tx)] = (peer, key)
         return [NewRequest(request, peer, tx)]
 
     def on_response(self, response: Response, now: float) -> list[Output]:
@@ -103,10 +101,9 @@ class Endpoint:
     def send_request(
         self, request: Request, peer: Peer, now: float
     ) -> tuple[ClientTransaction, list[Output]]:
-        tx = ClientTransaction(request, peer.transport != "UDP", now)
         key = client_key(request.top_via.branch or "", request.method)
+        tx = ClientTransaction(request, peer.transport != "UDP", now, peer=peer, key=key)
         self.clients[key] = tx
-        self._filed[id(tx)] = (peer, key)
         return tx, self._run(tx, tx.start())
 
     def respond(self, tx: ServerTransaction, response: Response, now: float) -> list[Output]:
@@ -135,10 +132,9 @@ class Endpoint:
 
     # -- internals ------------------------------------------------------------------
     def _run(self, tx: ClientTransaction | ServerTransaction, actions: list) -> list[Output]:
-        known = self._filed.get(id(tx))
-        if known is None:  # forgotten: a late ACK or answer for a finished transaction
+        peer = tx.peer
+        if peer is None:  # forgotten: a late ACK or answer for a finished transaction
             return []
-        peer = known[0]
         out: list[Output] = []
         for action in actions:
             if isinstance(action, Send):
@@ -157,13 +153,13 @@ class Endpoint:
         return out
 
     def _forget(self, tx: ClientTransaction | ServerTransaction) -> None:
-        known = self._filed.pop(id(tx), None)
-        if known is None:
+        if tx.peer is None:
             return
+        tx.peer = None
         if isinstance(tx, ClientTransaction):
-            self.clients.pop(known[1], None)
+            self.clients.pop(tx.key, None)  # type: ignore[call-overload]
         else:
-            self.servers.pop(known[1], None)
+            self.servers.pop(tx.key, None)
 
     def __len__(self) -> int:
         return len(self.servers) + len(self.clients)
