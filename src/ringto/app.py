@@ -61,7 +61,9 @@ def _tune_gc() -> None:
 
     Calls free themselves by reference counting (no cycles outlive a call), so the
     collector only walks young objects; a moderately raised first threshold makes those
-    walks rarer without making any one of them long."""
+    walks rarer. Under steady load they still hold far more than the threshold (the
+    counter is net allocations, and old objects dying offset new ones): at 550 calls/s
+    a young collection walked 30,000-50,000 objects in 20-60 ms (docs/benchmarks.md)."""
     gc.collect()
     gc.freeze()
     gc.set_threshold(GC_YOUNG, 10, 10)
