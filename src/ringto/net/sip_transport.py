@@ -26,7 +26,7 @@ import time
 from typing import Protocol
 
 from ..sip import sanity
-from ..sip.endpoint import Endpoint, Output, Peer, Transmit
+from ..sip.endpoint import Endpoint, Output, Peer, Transmit, shared_peer
 from ..sip.errors import SipError
 from ..sip.framing import FramingError, StreamFramer
 from ..sip.headers import parse_via, split_commas
@@ -38,7 +38,6 @@ UDP_BUFFER = 8 * 1024 * 1024
 MAX_DATAGRAM = 65535
 READ_BATCH = 64  # datagrams per readiness callback; timers and other callbacks run between
 DRAIN_MAX = 50_000  # a bound on reading ahead of a timer run, beyond the 8 MiB it can hold
-MAX_PEERS = 4096  # UDP source addresses remembered as Peer objects (_udp_peer)
 SO_TIMESTAMPNS = getattr(socket, "SO_TIMESTAMPNS", 35)  # Linux <asm-generic/socket.h>
 _STAMP = struct.Struct("@qq")  # struct timespec
 _STAMP_SPACE = socket.CMSG_SPACE(_STAMP.size)
@@ -65,7 +64,6 @@ class SipTransport:
         self._streams: dict[tuple[str, int], asyncio.Transport] = {}
         self._timer: asyncio.TimerHandle | None = None
         self._timer_due: float | None = None
-        self._peers: dict[tuple[str, int], Peer] = {}
 
     async def start(self) -> None:
         family, _, _, _, address = (await self.loop.getaddrinfo(
@@ -154,20 +152,9 @@ class SipTransport:
                 seconds, nanos = _STAMP.unpack_from(ancillary[0][2])
                 stamp = min(now, seconds + nanos * 1e-9)
             if data.strip():  # else a keep-alive
-                self.received(data, self._udp_peer(addr), now - stamp)
+                self.received(data, shared_peer("UDP", addr[0], addr[1]), now - stamp)
             if stamp >= arrived_by:
                 return
-
-    def _udp_peer(self, addr: tuple[str, int]) -> Peer:
-        """One Peer per address: a call's transactions hold it for 32 s, and a carrier
-        sends from a handful of addresses, so a new tuple per datagram was garbage that
-        the collector kept walking. Bounded: a scan from random ports cannot grow it."""
-        peer = self._peers.get(addr)
-        if peer is None:
-            if len(self._peers) >= MAX_PEERS:
-                self._peers.clear()
-            peer = self._peers[addr] = Peer("UDP", addr[0], addr[1])
-        return peer
 
     def received(self, data: bytes, peer: Peer, waited: float = 0.0) -> None:
         """One datagram (or framed stream message); `waited` is its time in the socket."""

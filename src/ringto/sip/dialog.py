@@ -8,10 +8,9 @@ re-INVITE requests the same way.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
 
 from .build import new_branch
-from .endpoint import Peer
+from .endpoint import Peer, shared_peer
 from .headers import parse_name_addr
 from .message import Request, Response
 from .uri import SipUri
@@ -54,16 +53,9 @@ class Dialog:
         target = hop if hop is not None else parse_name_addr(f"<{self.remote_target}>").uri
         if isinstance(target, SipUri) and _is_ip(target.host):
             transport = (target.param("transport") or self.transport).upper()
-            return _hop(transport, target.host.strip("[]"), target.port or 5060)
+            return shared_peer(transport, target.host.strip("[]"), target.port or 5060)
         assert self.fallback is not None, "no route to a non-IP target"
         return self.fallback
-
-
-@lru_cache(maxsize=4096)
-def _hop(transport: str, host: str, port: int) -> Peer:
-    """One Peer per next hop, shared: the transactions of a call hold it for 32 s, and a
-    new one per request was garbage for the collector to walk all that time."""
-    return Peer(transport, host, port)
 
 
 def from_invite(invite: Request, local_tag: str, peer: Peer) -> Dialog:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import heapq
 from dataclasses import dataclass
+from functools import lru_cache
 from itertools import count
 from typing import NamedTuple
 
@@ -22,6 +23,14 @@ class Peer(NamedTuple):
     transport: str
     host: str
     port: int
+
+
+@lru_cache(maxsize=4096)
+def shared_peer(transport: str, host: str, port: int) -> Peer:
+    """One Peer per address, shared by every message from or to it: a call's transactions
+    hold their peer for 32 s, and a new tuple per datagram or request was garbage the
+    collector kept walking. Bounded, so a scan from random ports cannot grow it."""
+    return Peer(transport, host, port)
 
 
 @dataclass(slots=True)
