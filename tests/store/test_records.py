@@ -155,7 +155,7 @@ def test_writer_stores_what_sqlalchemy_would_store(engine, sessions) -> None:
     """The writer hands the driver pre-formatted values (RawUpsert); a row it writes must
     hold exactly what the SQLAlchemy column types store, or time-range queries (text on
     SQLite) and readers would see two formats."""
-    from ringto.calls.record_rows import CALLS, RawUpsert, row_of, upsert
+    from ringto.calls.record_rows import CALLS, RawUpsert, row_of, upsert_calls
 
     raw, orm = answered(started(3)), answered(started(3))
     raw.steps, orm.steps = ["menu", "forward"], ["menu", "forward"]
@@ -163,7 +163,7 @@ def test_writer_stores_what_sqlalchemy_would_store(engine, sessions) -> None:
     with engine.begin() as connection:
         writer = RawUpsert(engine)
         writer.execute(connection, writer.rows([raw], "node-a"))
-        connection.execute(upsert(engine, CALLS), [row_of(orm, "node-a")])
+        connection.execute(upsert_calls(engine), [row_of(orm, "node-a")])
     columns = ", ".join(c.name for c in CALLS.columns if c.name != "call_id")
     with engine.connect() as connection:
         stored = connection.exec_driver_sql(

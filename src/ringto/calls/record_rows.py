@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Connection, Engine, Insert, literal_column, or_
+from sqlalchemy import ColumnElement, Connection, Engine, Insert, literal_column, or_
 from sqlalchemy.dialects import postgresql, sqlite
 
 from ringto.calls.cdr import CallRecord, attempt_from_json, attempt_to_json
@@ -64,23 +65,29 @@ def record_of(row: Any) -> CallRecord:
     )
 
 
-def upsert(engine: Engine, table: Any) -> Insert:
-    """INSERT ... ON CONFLICT (primary key) DO UPDATE every other column, for executemany.
-
-    For call records the update is skipped when it would reopen a closed record: after a
-    kill -9 the writer process may commit its last batch after the restarted node has
-    closed that node's calls as interrupted, and a snapshot of a call in progress must
-    not undo that. A closing snapshot still lands (it says how the call really ended).
-    """
+def upsert(engine: Engine, table: Any,
+           where: Callable[[Any], ColumnElement[bool]] | None = None) -> Insert:
+    """INSERT ... ON CONFLICT (primary key) DO UPDATE every other column, for executemany;
+    `where(excluded)`, if given, says when a conflicting row may be updated."""
     dialect = sqlite if engine.dialect.name == "sqlite" else postgresql
     statement = dialect.insert(table)
     keys = [column.name for column in table.primary_key.columns]
     changes = {c.name: statement.excluded[c.name] for c in table.columns if c.name not in keys}
-    where = None
-    if table is CALLS:  # a literal, not a bind: RawUpsert's rows carry the columns only
-        open_ = literal_column(f"'{IN_PROGRESS}'")
-        where = or_(table.c.disposition == open_, statement.excluded.disposition != open_)
-    return statement.on_conflict_do_update(index_elements=keys, set_=changes, where=where)
+    return statement.on_conflict_do_update(
+        index_elements=keys, set_=changes, where=None if where is None else where(statement.excluded))
+
+
+def upsert_calls(engine: Engine) -> Insert:
+    """The call-record upsert, which never reopens a closed record.
+
+    After a kill -9 the writer process may commit its last batch after the restarted node
+    has closed that node's calls as interrupted, and a snapshot of a call in progress must
+    not undo that. A closing snapshot still lands (it says how the call really ended).
+    The literal is SQL, not a bind: RawUpsert's rows carry the columns only.
+    """
+    open_ = literal_column(f"'{IN_PROGRESS}'")
+    return upsert(engine, CALLS,
+                  lambda new: or_(CALLS.c.disposition == open_, new.disposition != open_))
 
 
 class RawUpsert:
@@ -95,7 +102,7 @@ class RawUpsert:
     """
 
     def __init__(self, engine: Engine) -> None:
-        compiled = upsert(engine, CALLS).compile(dialect=engine.dialect)
+        compiled = upsert_calls(engine).compile(dialect=engine.dialect)
         self.sql = str(compiled)
         self._order = compiled.positiontup  # None for named parameters (psycopg)
         self._text_times = engine.dialect.name == "sqlite"
