@@ -23,7 +23,7 @@ import math
 import socket
 import struct
 import time
-from typing import Protocol
+from typing import Protocol, cast
 
 from ..sip import sanity
 from ..sip.endpoint import Endpoint, Output, Peer, Transmit, shared_peer
@@ -247,12 +247,13 @@ class _Stream(asyncio.Protocol):
         self.peer: Peer | None = None
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
-        self.transport = transport  # type: ignore[assignment]  # uvloop's is not a subclass
-        host, port = transport.get_extra_info("peername")[:2]
+        stream = cast(asyncio.Transport, transport)  # uvloop's is not a subclass: no check
+        self.transport = stream
+        host, port = stream.get_extra_info("peername")[:2]
         self.peer = Peer("TCP", host, port)
-        self.owner._streams[(host, port)] = transport
+        self.owner._streams[(host, port)] = stream
         if self.first:
-            transport.write(self.first)
+            stream.write(self.first)
 
     def data_received(self, data: bytes) -> None:
         assert self.transport is not None and self.peer is not None

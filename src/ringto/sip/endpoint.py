@@ -81,7 +81,7 @@ def client_key(branch: str, method: str) -> tuple[str, str]:
 class Endpoint:
     def __init__(self) -> None:
         self.servers: dict[tuple[str, ...], ServerTransaction] = {}
-        self.clients: dict[tuple[str, str], ClientTransaction] = {}
+        self.clients: dict[tuple[str, ...], ClientTransaction] = {}
         self._heap: list[tuple[float, int, ClientTransaction | ServerTransaction]] = []
         self._seq = count()
 
@@ -166,7 +166,7 @@ class Endpoint:
             return
         tx.peer = None
         if isinstance(tx, ClientTransaction):
-            self.clients.pop(tx.key, None)  # type: ignore[call-overload]
+            self.clients.pop(tx.key, None)
         else:
             self.servers.pop(tx.key, None)
 

@@ -224,10 +224,8 @@ def error_response(data: bytes | Message, err: SipError) -> bytes | None:
 
 def _readable(data: bytes | Message) -> tuple[str, list[tuple[str, str]]]:
     """The start line and (name, value) headers of a message, however broken its bytes."""
-    if isinstance(data, Response):
-        return "SIP/2.0", data.headers
-    if isinstance(data, Request):
-        return f"{data.method} ", data.headers
+    if isinstance(data, Message):
+        return (f"{data.method} " if isinstance(data, Request) else "SIP/2.0"), data.headers
     lines = head_lines(split_head(data)[0])
     headers = []
     for line in lines[1:]:
