@@ -8,9 +8,14 @@ export RINGTO_TEST_PG_URL
 
 .PHONY: run test install deps-debian deps-test-debian postgres lint bench clean
 
-$(STAMP): pyproject.toml constraints.txt
+# The SIP hot path is compiled from these sources (src/ringto/compiled.py): rebuild when one changes.
+HOT_SOURCES := $(shell sed -n 's|^    "\(ringto/.*\.py\)",$$|src/\1|p' src/ringto/compiled.py)
+HAS_HEADERS := import os, sysconfig; raise SystemExit(not os.path.exists(sysconfig.get_paths()["include"] + "/Python.h"))
+
+$(STAMP): pyproject.toml constraints.txt setup.py src/ringto/compiled.py $(HOT_SOURCES)
 	@command -v $(PY) >/dev/null || (apt-get update -qq && apt-get install -y -qq python3 python3-venv)
 	@$(PY) -m venv --help >/dev/null 2>&1 || (apt-get update -qq && apt-get install -y -qq python3-venv)
+	@(command -v cc >/dev/null && $(PY) -c '$(HAS_HEADERS)') || (apt-get update -qq && apt-get install -y -qq gcc python3-dev) || echo "no C compiler: the SIP hot path runs as pure Python"
 	$(PY) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
 	$(BIN)/pip install -q -c constraints.txt -e '.[test]'
@@ -41,4 +46,5 @@ bench-media: install deps-test-debian
 	bench/media.sh
 
 clean:
-	rm -rf $(VENV) var .pytest_cache
+	rm -rf $(VENV) var .pytest_cache build
+	find src -name '*.so' -delete

@@ -3,6 +3,7 @@
 PostgreSQL is never skipped: if RINGTO_TEST_PG_URL does not answer, the tests fail.
 Each PostgreSQL test gets its own schema (selected through the connection's
 search_path), so tests, and other checkouts sharing the server, cannot see each other.
+And no test runs against a compiled hot-path module older than its source.
 """
 
 from __future__ import annotations
@@ -16,10 +17,18 @@ import pytest
 from sqlalchemy import Engine, text
 from sqlalchemy.engine import make_url
 
+from ringto import compiled
 from ringto.store.db import make_engine, make_session_factory
 from ringto.store.migrate import upgrade
 
 PG_URL = os.environ.get("RINGTO_TEST_PG_URL", "postgresql://postgres@127.0.0.1/test")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Refuse to test old code: a compiled module shadows its newer `.py` source."""
+    if stale := compiled.stale():
+        pytest.exit(f"compiled modules are older than their source: {', '.join(stale)}; "
+                    "run `make install` (or `make test`) to rebuild them", returncode=4)
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
