@@ -2,7 +2,8 @@
 PY      ?= python3
 VENV    := .venv
 BIN     := $(VENV)/bin
-STAMP   := $(VENV)/.installed
+# RINGTO_PURE=1 installs without compiling the hot path; switching either way reinstalls.
+STAMP   := $(VENV)/.installed-$(if $(RINGTO_PURE),pure,compiled)
 RINGTO_TEST_PG_URL ?= postgresql://postgres@127.0.0.1/test
 export RINGTO_TEST_PG_URL
 
@@ -19,6 +20,7 @@ $(STAMP): pyproject.toml constraints.txt setup.py src/ringto/compiled.py $(HOT_S
 	$(PY) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
 	$(BIN)/pip install -q -c constraints.txt -e '.[test]'
+	@rm -f $(VENV)/.installed*
 	@touch $(STAMP)
 
 install: $(STAMP)
