@@ -15,7 +15,7 @@
 # Usage: bench/sip_cps.sh [target ...]           (default: ringto sippy kamailio)
 # Environment (defaults in brackets):
 #   TARGETS ["ringto sippy kamailio"]  DURATION [10] seconds of load per step
-#   RATES ["50 100 200 300 400 600 800 1000 1500 2000 3000 4000 5000 6000"]  BISECT [2]
+#   RATES ["50 100 200 300 400 600 800 1000 1500 2000 3000 4000 5000 6000 8000 10000"]  BISECT [2]
 #   HOLD_MS [1000] call hold      LAT_RATE [100] cps of the latency capture (0: off)
 #   KAMAILIO_LENIENT [1] also Kamailio with sipp -default_behaviors all,-abortunexp
 #   BASE_PORT [15060] UAC; targets +10 ringto, +20 sippy, +30 kamailio; UAS +40
@@ -31,7 +31,7 @@ if [[ $# -gt 0 ]]; then
 fi
 TARGETS=${TARGETS:-"ringto sippy kamailio"}
 DURATION=${DURATION:-10}
-RATES=${RATES:-"50 100 200 300 400 600 800 1000 1500 2000 3000 4000 5000 6000"}
+RATES=${RATES:-"50 100 200 300 400 600 800 1000 1500 2000 3000 4000 5000 6000 8000 10000"}
 BISECT=${BISECT:-2}
 HOLD_MS=${HOLD_MS:-1000}
 LAT_RATE=${LAT_RATE:-100}
