@@ -21,7 +21,7 @@ from .calls.engine import Engine
 from .calls.keeper import Keeper
 from .calls.overload import Overload
 from .calls.records import RecordWriter, close_interrupted
-from .config import Settings
+from .config import ConfigError, Settings
 from .fraud.detector import Detector
 from .fraud.live import keep_guard_current, start_fraud
 from .fraud.verdict import Guard
@@ -134,7 +134,12 @@ def _report_hot_path() -> None:
 async def serve(settings: Settings) -> None:
     loop = asyncio.get_running_loop()
     node = Node.build(settings, loop)
-    await node.transport.start()
+    try:
+        await node.transport.start()
+    except OSError as exc:  # taken by another process, or not an address of this host
+        node.close()
+        raise ConfigError(f"RINGTO_SIP_LISTEN={settings.sip_listen}: cannot listen there "
+                          f"({exc.strerror})") from exc
     _tune_gc()
     node.overload.start()
     tasks = [loop.create_task(_refresh_numbers(node.directory)),

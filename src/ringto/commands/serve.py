@@ -30,4 +30,7 @@ def serve() -> None:
                         format="%(asctime)s %(levelname)s %(name)s %(message)s")
     from ..app import serve as run_server
 
-    _run(run_server(settings))
+    try:
+        _run(run_server(settings))
+    except config.ConfigError as exc:
+        raise click.ClickException(str(exc)) from exc

@@ -76,6 +76,7 @@ class SipTransport:
             udp.setsockopt(socket.SOL_SOCKET, SO_TIMESTAMPNS, 1)
         except OSError:
             udp.close()
+            self._udp = None
             raise
         self.port = udp.getsockname()[1]
         self.loop.add_reader(udp.fileno(), self._read_udp, READ_BATCH)
