@@ -48,24 +48,23 @@ def _module(path: str) -> str:
     return path.removesuffix(".py").replace("/", ".")
 
 
-def _origin(path: str) -> Path | None:
-    spec = importlib.util.find_spec(_module(path))
-    return Path(spec.origin) if spec and spec.origin else None
+def _built(paths: Sequence[str]) -> list[tuple[str, Path]]:
+    """(path, extension file) for each listed module this interpreter loads compiled."""
+    out = []
+    for path in paths:
+        spec = importlib.util.find_spec(_module(path))
+        if spec and spec.origin and not spec.origin.endswith(".py"):
+            out.append((path, Path(spec.origin)))
+    return out
 
 
 def compiled(paths: Sequence[str] = HOT_PATH) -> list[str]:
     """The modules that this interpreter loads as C extensions."""
-    return [_module(p) for p in paths if (o := _origin(p)) and o.suffix != ".py"]
+    return [_module(path) for path, _ in _built(paths)]
 
 
 def stale(paths: Sequence[str] = HOT_PATH) -> list[str]:
     """Compiled modules whose `.py` source changed after they were built."""
-    out = []
-    for path in paths:
-        origin = _origin(path)
-        if origin is None or origin.suffix == ".py":
-            continue
-        source = origin.with_name(Path(path).name)
-        if source.exists() and source.stat().st_mtime > origin.stat().st_mtime:
-            out.append(_module(path))
-    return out
+    return [_module(path) for path, built in _built(paths)
+            if (source := built.with_name(Path(path).name)).exists()
+            and source.stat().st_mtime > built.stat().st_mtime]
